@@ -20,6 +20,14 @@ export interface SourceFailure {
   readonly detail: string;
   /** Seconds the source asked us to wait (Retry-After), when it said so. */
   readonly retryAfterSeconds?: number;
+  /** The HTTP status the source answered with, when it answered at all. */
+  readonly status?: number;
+  /**
+   * Set when the caller's own signal ended the call (client went away or its deadline passed),
+   * as opposed to the source being slow; such failures are never retried or held against the
+   * source by the circuit breaker.
+   */
+  readonly callerAborted?: true;
 }
 
 export type Result<T, E = SourceFailure> =

@@ -1,0 +1,130 @@
+/** Pure mapping from Dukcapil's native records to the canonical person. */
+import {
+  FAMILY_RELATIONSHIPS,
+  MARITAL_STATUSES,
+  type Person,
+  RELIGIONS,
+} from "../../schemas/src/person.ts";
+import type { DukcapilRecord } from "./native.ts";
+
+export type MappingResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly field: string; readonly reason: string };
+
+const invalid = (field: string, reason: string): MappingResult<never> => ({
+  ok: false,
+  field,
+  reason,
+});
+
+/** Dukcapil nodes answer either `DD-MM-YYYY` or `YYYY-MM-DD`; both become ISO 8601. */
+export function parseDukcapilDate(value: string): string | undefined {
+  const dayFirst = /^(\d{2})-(\d{2})-(\d{4})$/.exec(value);
+  const iso = dayFirst ? `${dayFirst[3]}-${dayFirst[2]}-${dayFirst[1]}` : value;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!match) return undefined;
+  const date = new Date(`${iso}T00:00:00Z`);
+  // Reject 31-02 and friends, which Date would silently roll over.
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? undefined : iso;
+}
+
+const label = (value: string) => value.trim().toUpperCase().replace(/[\s-]+/g, "_");
+
+// Spelling variants seen in the field for the same religion.
+const RELIGION_ALIASES: Record<string, (typeof RELIGIONS)[number]> = {
+  BUDHA: "BUDDHA",
+  KHONGHUCU: "KONGHUCU",
+  KONG_HU_CU: "KONGHUCU",
+  KRISTEN_PROTESTAN: "KRISTEN",
+  KEPERCAYAAN_TERHADAP_TUHAN_YME: "KEPERCAYAAN",
+};
+const MARITAL_ALIASES: Record<string, (typeof MARITAL_STATUSES)[number]> = {
+  KAWIN_TERCATAT: "KAWIN",
+  KAWIN_BELUM_TERCATAT: "KAWIN",
+};
+
+function oneOf<T extends string>(
+  allowed: readonly T[],
+  value: string,
+  aliases: Record<string, T> = {},
+): T | undefined {
+  const key = label(value);
+  return aliases[key] ?? allowed.find((candidate) => candidate === key);
+}
+
+/** Region numbers come bare ("7") or zero-padded ("07"), and sometimes already prefixed. */
+function regionCode(parent: string, value: string, width: number): string | undefined {
+  const digits = value.trim();
+  if (!/^\d+$/.test(digits)) return undefined;
+  if (digits.length === parent.length + width && digits.startsWith(parent)) return digits;
+  if (digits.length > width) return undefined;
+  return parent + digits.padStart(width, "0");
+}
+
+const padded = (value: string) => (/^\d{1,3}$/.test(value.trim()) ? value.trim().padStart(3, "0") : undefined);
+
+/**
+ * Maps one CALL_NIK record to the canonical person.
+ *
+ * @example
+ * const mapped = mapDukcapilRecord(reply.content[0], { deceased: false });
+ * if (mapped.ok) console.log(mapped.value.birthDate); // "1990-01-05"
+ */
+export function mapDukcapilRecord(
+  record: DukcapilRecord,
+  status: { readonly deceased: boolean },
+): MappingResult<Person> {
+  if (!/^\d{16}$/.test(record.NIK ?? "")) return invalid("NIK", "not 16 digits");
+  if (!/^\d{16}$/.test(record.NO_KK ?? "")) return invalid("NO_KK", "not 16 digits");
+  const birthDate = parseDukcapilDate(record.TGL_LHR ?? "");
+  if (birthDate === undefined) return invalid("TGL_LHR", "not a date");
+  const sex = { LAKI_LAKI: "MALE", PEREMPUAN: "FEMALE" }[label(record.JENIS_KLMIN ?? "")] as
+    | Person["sex"]
+    | undefined;
+  if (sex === undefined) return invalid("JENIS_KLMIN", "unknown sex label");
+  const religion = oneOf(RELIGIONS, record.AGAMA ?? "", RELIGION_ALIASES);
+  if (religion === undefined) return invalid("AGAMA", "unknown religion label");
+  const maritalStatus = oneOf(MARITAL_STATUSES, record.STATUS_KAWIN ?? "", MARITAL_ALIASES);
+  if (maritalStatus === undefined) return invalid("STATUS_KAWIN", "unknown marital status");
+  // Relationship labels vary by region; an unknown one is kept as LAINNYA rather than lost.
+  const familyRelationship = oneOf(FAMILY_RELATIONSHIPS, record.STAT_HBKEL ?? "") ?? "LAINNYA";
+  const rt = padded(record.NO_RT ?? "");
+  const rw = padded(record.NO_RW ?? "");
+  if (rt === undefined || rw === undefined) return invalid("NO_RT", "RT/RW not numeric");
+
+  const province = (record.NO_PROP ?? "").trim().padStart(2, "0");
+  const regency = regionCode(province, record.NO_KAB ?? "", 2);
+  const district = regency && regionCode(regency, record.NO_KEC ?? "", 2);
+  const village = district && regionCode(district, record.NO_KEL ?? "", 4);
+  if (!/^\d{2}$/.test(province) || !regency || !district || !village) {
+    return invalid("NO_PROP", "region codes are not numeric");
+  }
+
+  return {
+    ok: true,
+    value: {
+      nik: record.NIK,
+      familyCardNumber: record.NO_KK,
+      fullName: record.NAMA_LGKP.trim(),
+      birthPlace: record.TMPT_LHR.trim(),
+      birthDate,
+      sex,
+      religion,
+      maritalStatus,
+      familyRelationship,
+      education: record.PDDK_AKH.trim(),
+      occupation: record.JENIS_PKRJN.trim(),
+      motherName: record.NAMA_LGKP_IBU.trim(),
+      address: {
+        street: record.ALAMAT.trim(),
+        rt,
+        rw,
+        village: { code: village, name: record.KEL_NAME.trim() },
+        district: { code: district, name: record.KEC_NAME.trim() },
+        regency: { code: regency, name: record.KAB_NAME.trim() },
+        province: { code: province, name: record.PROP_NAME.trim() },
+      },
+      lifeStatus: status.deceased ? "DECEASED" : "ALIVE",
+    },
+  };
+}

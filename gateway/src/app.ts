@@ -1,0 +1,86 @@
+/** Builds the Simpul gateway from injected services, with Web-standard APIs only. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { SCOPES } from "./clients/client.ts";
+import type { GatewayEnv } from "./env.ts";
+import { handleError, problemFromZod } from "./errors/handler.ts";
+import { ProblemError } from "./errors/problem.ts";
+import { accessLog } from "./middleware/access-log.ts";
+import { refuseNikInUrl } from "./middleware/nik-in-url.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
+import { registerDocs } from "./routes/docs/docs.ts";
+import { registerLookup } from "./routes/identity/lookup.ts";
+import { registerDiscovery } from "./routes/oauth/discovery.ts";
+import { registerToken } from "./routes/oauth/token.ts";
+import { registerHealth } from "./routes/ops/health.ts";
+import { registerProblemTypes } from "./routes/ops/problems.ts";
+import type { Services } from "./services.ts";
+
+export const API_VERSION = "0.1.0";
+
+/**
+ * Creates the gateway app. Entries (Node, Workers) build `services` for their runtime.
+ *
+ * @example
+ * const app = createApp(services);
+ * const response = await app.request("/healthz");
+ */
+export function createApp(services: Services): OpenAPIHono<GatewayEnv> {
+  const app = new OpenAPIHono<GatewayEnv>({
+    // The one validation hook: every schema failure becomes a problem with JSON pointers.
+    defaultHook: (result) => {
+      if (!result.success) throw problemFromZod(result.error);
+    },
+  });
+
+  app.use("*", async (c, next) => {
+    c.set("services", services);
+    await next();
+  });
+  app.use("*", requestId(), securityHeaders(), accessLog(), refuseNikInUrl());
+  app.onError(handleError);
+
+  registerToken(app);
+  registerDiscovery(app);
+  registerLookup(app);
+  registerHealth(app);
+  registerDocs(app);
+  registerProblemTypes(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "oauth2", {
+    type: "oauth2",
+    description: "Client credentials; send the token as `Authorization: Bearer <token>`.",
+    flows: {
+      clientCredentials: {
+        tokenUrl: "/oauth/token",
+        scopes: Object.fromEntries(SCOPES.map((scope) => [scope, scope])),
+      },
+    },
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Simpul",
+      version: API_VERSION,
+      description:
+        "Interoperability gateway for Indonesian social-protection data: NIK lookups and verification, cross-program enrolment checks, standard schemas and an audit trail.",
+    },
+  });
+
+  const routes = app.routes.map((route) => ({
+    method: route.method,
+    pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, "[^/]+").replace(/\*/g, ".*")}$`),
+    wildcard: route.path.includes("*"),
+  }));
+  app.notFound((c) => {
+    const allowed = routes
+      .filter((route) => !route.wildcard && route.pattern.test(c.req.path))
+      .map((route) => route.method)
+      .filter((method) => method !== "ALL");
+    if (allowed.length > 0) {
+      throw new ProblemError("METHOD_NOT_ALLOWED", undefined, {}, { Allow: [...new Set(allowed)].join(", ") });
+    }
+    throw new ProblemError("NOT_FOUND");
+  });
+  return app;
+}

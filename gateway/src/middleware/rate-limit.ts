@@ -1,0 +1,47 @@
+/** Per-client rate limiting with the IETF RateLimit headers and 429 + Retry-After. */
+import { createMiddleware } from "hono/factory";
+import type { GatewayEnv } from "../env.ts";
+import { ProblemError } from "../errors/problem.ts";
+import type { RateLimitDecision, RateLimitWindow } from "../stores/rate-limit/port.ts";
+
+const MINUTE = 60;
+const DAY = 86_400;
+
+export function windowsOf(plan: { perMinute: number; perDay: number }): RateLimitWindow[] {
+  return [
+    { limit: plan.perMinute, windowSeconds: MINUTE },
+    { limit: plan.perDay, windowSeconds: DAY },
+  ];
+}
+
+/** draft-ietf-httpapi-ratelimit-headers: limit, remaining and reset of the binding window. */
+export function rateLimitHeaders(
+  decision: RateLimitDecision,
+  windows: readonly RateLimitWindow[],
+): Record<string, string> {
+  return {
+    "RateLimit-Limit": String(decision.limit),
+    "RateLimit-Remaining": String(decision.remaining),
+    "RateLimit-Reset": String(decision.resetSeconds),
+    "RateLimit-Policy": windows.map((w) => `${w.limit};w=${w.windowSeconds}`).join(", "),
+  };
+}
+
+/** Charges `cost` (default 1) against the calling client's plan. */
+export const rateLimit = (cost: (c: { var: GatewayEnv["Variables"] }) => number = () => 1) =>
+  createMiddleware<GatewayEnv>(async (c, next) => {
+    const client = c.var.client;
+    const windows = windowsOf(client.ratePlan);
+    const decision = await c.var.services.rateLimits.consume(`client:${client.id}`, cost(c), windows);
+    const headers = rateLimitHeaders(decision, windows);
+    if (!decision.allowed) {
+      throw new ProblemError(
+        "RATE_LIMITED",
+        `The limit of ${decision.limit} per ${decision.windowSeconds} s is used up.`,
+        { retryAfterSeconds: decision.resetSeconds },
+        { ...headers, "Retry-After": String(decision.resetSeconds) },
+      );
+    }
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await next();
+  });

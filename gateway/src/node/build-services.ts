@@ -1,0 +1,77 @@
+/** Wires Node's runtime into the app's services: undici pools, stores, keys, clients, sources. */
+import { readFile } from "node:fs/promises";
+import { createDukcapilAdapter } from "../../../adapters/dukcapil/adapter.ts";
+import { importSigningKey, generateSigningKey } from "../auth/signing-key.ts";
+import { createTokenVerifier } from "../auth/tokens.ts";
+import { parseClientFile } from "../clients/client-file.ts";
+import { createMemoryClientRegistry } from "../clients/memory-registry.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { Services } from "../services.ts";
+import { createMemoryRateLimitStore } from "../stores/rate-limit/memory.ts";
+import type { NodeConfig } from "./config.ts";
+import { loadDocsAssets } from "./docs-assets.ts";
+import { type EmbeddedSources, startEmbeddedSources } from "./embedded-sources.ts";
+import { nodeSourceClient } from "./source-clients.ts";
+
+export interface NodeServices {
+  readonly services: Services;
+  /** Simulators started in-process (embedded mode only), e.g. to list example NIKs. */
+  readonly embedded?: EmbeddedSources;
+  close(): Promise<void>;
+}
+
+export async function buildNodeServices(
+  config: NodeConfig,
+  logger: Logger,
+  issuer: string,
+): Promise<NodeServices> {
+  const signingKey = config.SIMPUL_SIGNING_KEY
+    ? await importSigningKey(JSON.parse(config.SIMPUL_SIGNING_KEY))
+    : await generateSigningKey();
+  const clients = await parseClientFile(JSON.parse(await readFile(config.SIMPUL_CLIENTS_FILE, "utf8")));
+
+  const embedded =
+    config.SIMPUL_SOURCES === "embedded"
+      ? await startEmbeddedSources({ seed: config.SIMPUL_WORLD_SEED, size: config.SIMPUL_WORLD_SIZE })
+      : undefined;
+  const dukcapilTarget = embedded?.dukcapil ?? {
+    baseUrl: config.SIMPUL_DUKCAPIL_URL ?? "",
+    credentials: {
+      user_id: config.SIMPUL_DUKCAPIL_USER ?? "",
+      password: config.SIMPUL_DUKCAPIL_PASSWORD ?? "",
+      ip_user: config.SIMPUL_DUKCAPIL_IP,
+    },
+  };
+  const dukcapil = createDukcapilAdapter({
+    client: nodeSourceClient("dukcapil", dukcapilTarget.baseUrl),
+    baseUrl: dukcapilTarget.baseUrl,
+    credentials: dukcapilTarget.credentials,
+  });
+
+  const services: Services = {
+    settings: {
+      issuer,
+      audience: config.SIMPUL_AUDIENCE,
+      tokenTtlSeconds: config.SIMPUL_TOKEN_TTL_SECONDS,
+    },
+    signingKey,
+    verifyToken: createTokenVerifier([signingKey], { issuer, audience: config.SIMPUL_AUDIENCE }),
+    clients: createMemoryClientRegistry(clients),
+    rateLimits: createMemoryRateLimitStore(),
+    dukcapil,
+    docsAssets: loadDocsAssets(),
+    logger,
+    readinessChecks: {
+      signingKey: async () => signingKey.publicJwk.kid !== undefined,
+      clients: async () => (await createMemoryClientRegistry(clients).list()).length > 0,
+    },
+  };
+  return {
+    services,
+    ...(embedded ? { embedded } : {}),
+    async close() {
+      await dukcapil.close();
+      await embedded?.close();
+    },
+  };
+}

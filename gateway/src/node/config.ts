@@ -1,0 +1,63 @@
+/** Node configuration: read from the environment once, with a schema, at the entry. */
+import { z } from "zod";
+
+export const DEV_CLIENTS_FILE = "gateway/config/dev-clients.json";
+
+const NodeConfig = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+  /** Public base URL; defaults to http://HOST:PORT. Also the token issuer. */
+  SIMPUL_PUBLIC_URL: z.url().optional(),
+  SIMPUL_AUDIENCE: z.string().min(1).default("simpul"),
+  SIMPUL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  SIMPUL_CLIENTS_FILE: z.string().default(DEV_CLIENTS_FILE),
+  /** A private EC P-256 JWK (JSON). Without it a key is generated at start-up (development). */
+  SIMPUL_SIGNING_KEY: z.string().optional(),
+  /** `embedded` starts the simulators in-process; anything else is read from SIMPUL_*_URL. */
+  SIMPUL_SOURCES: z.enum(["embedded", "external"]).default("embedded"),
+  SIMPUL_WORLD_SEED: z.coerce.number().int().default(20_240_101),
+  SIMPUL_WORLD_SIZE: z.coerce.number().int().min(100).max(5_000_000).default(20_000),
+  SIMPUL_DUKCAPIL_URL: z.url().optional(),
+  SIMPUL_DUKCAPIL_USER: z.string().optional(),
+  SIMPUL_DUKCAPIL_PASSWORD: z.string().optional(),
+  SIMPUL_DUKCAPIL_IP: z.string().default("127.0.0.1"),
+  SIMPUL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type NodeConfig = z.infer<typeof NodeConfig>;
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Parses the environment; refuses development defaults in production with a clear message. */
+export function parseNodeConfig(env: Record<string, string | undefined>): NodeConfig {
+  const parsed = NodeConfig.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === "production") {
+    const refusals = [
+      config.SIMPUL_CLIENTS_FILE === DEV_CLIENTS_FILE &&
+        `SIMPUL_CLIENTS_FILE is the development file (${DEV_CLIENTS_FILE}) whose secrets are public`,
+      config.SIMPUL_SIGNING_KEY === undefined &&
+        "SIMPUL_SIGNING_KEY is not set (a generated key would change at every restart)",
+      config.SIMPUL_SOURCES === "embedded" &&
+        "SIMPUL_SOURCES is `embedded` (simulated ministries, not real ones)",
+    ].filter((reason): reason is string => typeof reason === "string");
+    if (refusals.length > 0) {
+      throw new ConfigError(
+        `Refusing to start with NODE_ENV=production and development settings:\n${refusals
+          .map((reason) => `  - ${reason}`)
+          .join("\n")}\nSee README.md, "Deploying".`,
+      );
+    }
+  }
+  if (config.SIMPUL_SOURCES === "external" && config.SIMPUL_DUKCAPIL_URL === undefined) {
+    throw new ConfigError("SIMPUL_SOURCES=external needs SIMPUL_DUKCAPIL_URL and its credentials.");
+  }
+  return config;
+}
