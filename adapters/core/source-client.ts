@@ -237,8 +237,9 @@ export function createSourceClient(options: SourceClientOptions): SourceClient {
         ? classifyStatus(sent.value, now())
         : { failure: sent.error };
 
-      // An attempt cut short by the call's overall deadline proves nothing about the source.
-      const cutShort = failure.kind === "TIMEOUT" && budget < attemptTimeoutMs;
+      // An attempt left with under half its usual time by the call's overall deadline (after
+      // queueing or earlier attempts) proves nothing about the source, so the breaker skips it.
+      const cutShort = failure.kind === "TIMEOUT" && budget < attemptTimeoutMs / 2;
       const outcome: BreakerOutcome = isUpstreamFault(failure) && !cutShort ? "FAILURE" : "NEUTRAL";
       breaker.release(admitted.permit, outcome);
       if (outcome === "FAILURE") health.recordFailure();
