@@ -1,8 +1,8 @@
 /** The Dukcapil adapter: civil-registry lookups through the source client, mapped to canonical. */
 import type { Person } from "../../schemas/src/person.ts";
 import { fail, ok, type Result, type SourceFailure } from "../core/result.ts";
-import type { SourceClient } from "../core/source-client.ts";
 import type { Adapter, CallContext } from "../core/source.ts";
+import type { SourceClient } from "../core/source-client.ts";
 import { mapDukcapilRecord, parseDukcapilDate } from "./mapping.ts";
 import type { DukcapilCredentials, DukcapilLookupReply, DukcapilRecord } from "./native.ts";
 
@@ -23,6 +23,13 @@ export interface DukcapilAdapter extends Adapter {
    * if (result.ok && result.value.status === "FOUND") console.log(result.value.person.fullName);
    */
   lookup(nik: string, ctx: CallContext): Promise<Result<DukcapilLookup>>;
+  /** Largest number of NIKs one bulk call may carry. */
+  readonly maxBulk: number;
+  /** Looks many NIKs up in one call, keyed by NIK. */
+  lookupBulk(
+    niks: readonly string[],
+    ctx: CallContext,
+  ): Promise<Result<ReadonlyMap<string, DukcapilLookup>>>;
 }
 
 export interface DukcapilAdapterOptions {

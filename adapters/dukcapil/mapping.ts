@@ -28,7 +28,37 @@ export function parseDukcapilDate(value: string): string | undefined {
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? undefined : iso;
 }
 
-const label = (value: string) => value.trim().toUpperCase().replace(/[\s-]+/g, "_");
+const RECORD_FIELDS: readonly (keyof DukcapilRecord)[] = [
+  "NIK",
+  "NO_KK",
+  "NAMA_LGKP",
+  "TMPT_LHR",
+  "TGL_LHR",
+  "JENIS_KLMIN",
+  "AGAMA",
+  "STATUS_KAWIN",
+  "STAT_HBKEL",
+  "PDDK_AKH",
+  "JENIS_PKRJN",
+  "NAMA_LGKP_IBU",
+  "ALAMAT",
+  "NO_RT",
+  "NO_RW",
+  "NO_PROP",
+  "PROP_NAME",
+  "NO_KAB",
+  "KAB_NAME",
+  "NO_KEC",
+  "KEC_NAME",
+  "NO_KEL",
+  "KEL_NAME",
+];
+
+const label = (value: string) =>
+  value
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, "_");
 
 // Spelling variants seen in the field for the same religion.
 const RELIGION_ALIASES: Record<string, (typeof RELIGIONS)[number]> = {
@@ -61,7 +91,8 @@ function regionCode(parent: string, value: string, width: number): string | unde
   return parent + digits.padStart(width, "0");
 }
 
-const padded = (value: string) => (/^\d{1,3}$/.test(value.trim()) ? value.trim().padStart(3, "0") : undefined);
+const padded = (value: string) =>
+  /^\d{1,3}$/.test(value.trim()) ? value.trim().padStart(3, "0") : undefined;
 
 /**
  * Maps one CALL_NIK record to the canonical person.
@@ -74,6 +105,10 @@ export function mapDukcapilRecord(
   record: DukcapilRecord,
   status: { readonly deceased: boolean },
 ): MappingResult<Person> {
+  // Sources send malformed bodies too: every field must be a string before it is read.
+  for (const field of RECORD_FIELDS) {
+    if (typeof record[field] !== "string") return invalid(field, "missing or not a string");
+  }
   if (!/^\d{16}$/.test(record.NIK ?? "")) return invalid("NIK", "not 16 digits");
   if (!/^\d{16}$/.test(record.NO_KK ?? "")) return invalid("NO_KK", "not 16 digits");
   const birthDate = parseDukcapilDate(record.TGL_LHR ?? "");

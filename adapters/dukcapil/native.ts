@@ -20,18 +20,25 @@ export interface DukcapilRecord {
   TGL_LHR: string;
   /** `LAKI-LAKI` | `PEREMPUAN` */
   JENIS_KLMIN: string;
+  /** SIAK spellings: `ISLAM` | `KRISTEN` | `KATOLIK` | `HINDU` | `BUDHA` | `KHONGHUCU` | `KEPERCAYAAN TERHADAP TUHAN YME`. */
   AGAMA: string;
   /** `BELUM KAWIN` | `KAWIN` | `CERAI HIDUP` | `CERAI MATI` */
   STATUS_KAWIN: string;
-  /** `KEPALA KELUARGA` | `ISTRI` | `ANAK` | … */
+  /** `KEPALA KELUARGA` | `ISTRI` | `SUAMI` | `ANAK` | `ORANG TUA` | `CUCU` | `FAMILI LAIN` | … */
   STAT_HBKEL: string;
+  /** Education, e.g. `SLTA/SEDERAJAT`, `TAMAT SD/SEDERAJAT`, `DIPLOMA IV/STRATA I`. */
   PDDK_AKH: string;
+  /** Occupation, e.g. `PETANI/PEKEBUN`, `WIRASWASTA`, `PEGAWAI NEGERI SIPIL`. */
   JENIS_PKRJN: string;
   NAMA_LGKP_IBU: string;
   ALAMAT: string;
   /** Zero-padded strings ("003") or plain numbers as strings ("3"). */
   NO_RT: string;
   NO_RW: string;
+  /**
+   * Region numbers are each level's own digits, not full codes: NO_PROP "32", NO_KAB "73" or "4"
+   * (not "3273"), NO_KEC "1" or "01", NO_KEL "1001"; bare or zero-padded depending on the node.
+   */
   NO_PROP: string;
   PROP_NAME: string;
   NO_KAB: string;
@@ -100,7 +107,30 @@ export interface DukcapilVerifyRequest extends DukcapilCredentials {
   ALAMAT?: string;
 }
 
-/** Per element: `"Sesuai (100)"` or `"Tidak Sesuai (42)"`; the number is the similarity score. */
+/**
+ * Per element: `"Sesuai (100)"` or `"Tidak Sesuai (42)"`; the number is the similarity score
+ * (0–100) and "Sesuai" means score ≥ TRESHOLD. Only the elements sent come back.
+ */
 export type DukcapilVerifyReply = DukcapilPage<
   ({ NIK: string } & Partial<Record<keyof DukcapilVerifyRequest, string>>) | DukcapilNotice
+>;
+
+/**
+ * CALL_NIK_BULK request (inferred: public integrations show single lookups only, but batch
+ * verification is routinely done by file exchange; this is a plausible online equivalent).
+ * Up to 1000 NIKs; each counts against the daily quota.
+ */
+export interface DukcapilBulkRequest extends DukcapilCredentials {
+  NIK: string[];
+}
+
+/**
+ * CALL_NIK_BULK reply: one page with every requested NIK in request order. Each item carries
+ * `RESPONSE_CODE` ("01" found, "11" deceased with TGL_MATI, "12" one item per record, "13"/"15"
+ * not found or invalid as a notice with the NIK). Credential or quota faults answer a single
+ * DukcapilNotice for the whole batch, as CALL_NIK does.
+ */
+export type DukcapilBulkReply = DukcapilPage<
+  | (DukcapilRecord & { RESPONSE_CODE: "01" | "11" | "12"; TGL_MATI?: string })
+  | (DukcapilNotice & { NIK?: string })
 >;

@@ -9,11 +9,15 @@ import { refuseNikInUrl } from "./middleware/nik-in-url.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { registerDocs } from "./routes/docs/docs.ts";
+import { registerCheck } from "./routes/enrolments/check.ts";
+import { registerCheckBatch } from "./routes/enrolments/check-batch.ts";
 import { registerLookup } from "./routes/identity/lookup.ts";
 import { registerDiscovery } from "./routes/oauth/discovery.ts";
 import { registerToken } from "./routes/oauth/token.ts";
 import { registerHealth } from "./routes/ops/health.ts";
 import { registerProblemTypes } from "./routes/ops/problems.ts";
+import { registerPrograms } from "./routes/programs/list.ts";
+import { registerSources } from "./routes/sources/list.ts";
 import type { Services } from "./services.ts";
 
 export const API_VERSION = "0.1.0";
@@ -43,6 +47,10 @@ export function createApp(services: Services): OpenAPIHono<GatewayEnv> {
   registerToken(app);
   registerDiscovery(app);
   registerLookup(app);
+  registerCheck(app);
+  registerCheckBatch(app);
+  registerPrograms(app);
+  registerSources(app);
   registerHealth(app);
   registerDocs(app);
   registerProblemTypes(app);
@@ -78,7 +86,12 @@ export function createApp(services: Services): OpenAPIHono<GatewayEnv> {
       .map((route) => route.method)
       .filter((method) => method !== "ALL");
     if (allowed.length > 0) {
-      throw new ProblemError("METHOD_NOT_ALLOWED", undefined, {}, { Allow: [...new Set(allowed)].join(", ") });
+      throw new ProblemError(
+        "METHOD_NOT_ALLOWED",
+        undefined,
+        {},
+        { Allow: [...new Set(allowed)].join(", ") },
+      );
     }
     throw new ProblemError("NOT_FOUND");
   });

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     console.log(`  API docs:  ${base}/docs`);
     console.log(`  OpenAPI:   ${base}/openapi.json`);
     if (node.embedded) {
-      console.log(`  Sources:   embedded simulators (${config.SIMPUL_WORLD_SIZE} synthetic persons, seed ${config.SIMPUL_WORLD_SEED})`);
+      console.log(
+        `  Sources:   embedded simulators (${config.SIMPUL_WORLD_SIZE} synthetic persons, seed ${config.SIMPUL_WORLD_SEED})`,
+      );
       console.log(`  Demo clients: ${config.SIMPUL_CLIENTS_FILE} (development only)`);
     }
   });

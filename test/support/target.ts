@@ -2,17 +2,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { generateWorld, type World } from "../../adapters/world/index.ts";
 import { createApp } from "../../gateway/src/app.ts";
 import { silentLogger } from "../../gateway/src/logging/logger.ts";
 import { buildNodeServices, type NodeServices } from "../../gateway/src/node/build-services.ts";
 import { parseNodeConfig } from "../../gateway/src/node/config.ts";
-import { generateWorld, type World } from "../../adapters/world/index.ts";
 import { devClient } from "./dev-clients.ts";
 
 export const TEST_WORLD = { seed: 7, size: 2_000 } as const;
 
 export interface GatewayTarget {
   readonly name: string;
+  /** The gateway's origin when it is reached over HTTP. */
+  readonly baseUrl?: string;
   /** Sends a request to the gateway; `path` is relative to its root. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** The same synthetic world the gateway's simulators serve. */
@@ -56,7 +58,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** The real entry (`npm start`'s command) in a child process, reached over loopback HTTP. */
-export async function overHttpTarget(extraEnv: Record<string, string> = {}): Promise<GatewayTarget> {
+export async function overHttpTarget(
+  extraEnv: Record<string, string> = {},
+): Promise<GatewayTarget> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "gateway/src/node.ts"], {
@@ -74,12 +78,16 @@ export async function overHttpTarget(extraEnv: Record<string, string> = {}): Pro
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output}`);
     if (Date.now() > deadline) throw new Error(`gateway did not start in 20 s:\n${output}`);
-    const ready = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     name: "over HTTP",
+    baseUrl: base,
     fetch: (path, init) => fetch(`${base}${path}`, init),
     world: generateWorld(TEST_WORLD),
     async close() {
@@ -90,7 +98,11 @@ export async function overHttpTarget(extraEnv: Record<string, string> = {}): Pro
 }
 
 /** Gets a token for a demo client with `client_secret_basic`. */
-export async function tokenFor(target: GatewayTarget, clientId: string, scope?: string): Promise<string> {
+export async function tokenFor(
+  target: GatewayTarget,
+  clientId: string,
+  scope?: string,
+): Promise<string> {
   const { secret } = devClient(clientId);
   const response = await target.fetch("/oauth/token", {
     method: "POST",
@@ -100,7 +112,8 @@ export async function tokenFor(target: GatewayTarget, clientId: string, scope?: 
     },
     body: new URLSearchParams({ grant_type: "client_credentials", ...(scope ? { scope } : {}) }),
   });
-  if (response.status !== 200) throw new Error(`token for ${clientId}: ${response.status} ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`token for ${clientId}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { access_token: string }).access_token;
 }
 

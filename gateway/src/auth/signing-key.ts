@@ -1,5 +1,12 @@
 /** The gateway's token signing key: generated for development, configured in production. */
-import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+} from "jose";
 
 export const TOKEN_ALGORITHM = "ES256";
 
@@ -33,7 +40,10 @@ export async function importSigningKey(privateJwk: JWK): Promise<SigningKey> {
   if (privateJwk.kty !== "EC" || privateJwk.crv !== "P-256" || typeof privateJwk.d !== "string") {
     throw new Error("The signing key must be a private EC P-256 JWK (kty EC, crv P-256, with d).");
   }
-  const privateKey = (await importJWK({ ...privateJwk, alg: TOKEN_ALGORITHM }, TOKEN_ALGORITHM)) as CryptoKey;
+  const privateKey = (await importJWK(
+    { ...privateJwk, alg: TOKEN_ALGORITHM },
+    TOKEN_ALGORITHM,
+  )) as CryptoKey;
   const { d: _secret, ...publicJwk } = privateJwk;
   return fromPair(privateKey, publicJwk, false);
 }

@@ -18,6 +18,7 @@ export function timingSafeEqual(a: string, b: string): boolean {
   const left = encoder.encode(a);
   const right = encoder.encode(b);
   let difference = left.length ^ right.length;
-  for (let i = 0; i < left.length; i++) difference |= (left[i] ?? 0) ^ (right[i % right.length] ?? 0);
+  for (let i = 0; i < left.length; i++)
+    difference |= (left[i] ?? 0) ^ (right[i % right.length] ?? 0);
   return difference === 0;
 }

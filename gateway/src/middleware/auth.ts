@@ -30,12 +30,22 @@ export const requireScope = (scope: Scope) =>
     }
     const header = c.req.header("authorization");
     if (header === undefined || header === "") {
-      throw new ProblemError("UNAUTHENTICATED", "Send `Authorization: Bearer <token>`.", {}, {
-        "WWW-Authenticate": 'Bearer realm="simpul"',
-      });
+      throw new ProblemError(
+        "UNAUTHENTICATED",
+        "Send `Authorization: Bearer <token>`.",
+        {},
+        {
+          "WWW-Authenticate": 'Bearer realm="simpul"',
+        },
+      );
     }
     if (header.length > MAX_TOKEN_BYTES + 7) {
-      throw new ProblemError("INVALID_TOKEN", "The token is too large.", {}, challenge("invalid_token"));
+      throw new ProblemError(
+        "INVALID_TOKEN",
+        "The token is too large.",
+        {},
+        challenge("invalid_token"),
+      );
     }
     const match = BEARER.exec(header);
     if (!match?.[1]) {
@@ -48,19 +58,34 @@ export const requireScope = (scope: Scope) =>
     }
     const verdict = await verifyToken(match[1]);
     if (!verdict.ok) {
-      throw new ProblemError("INVALID_TOKEN", "The token is invalid or expired.", {}, challenge("invalid_token"));
+      throw new ProblemError(
+        "INVALID_TOKEN",
+        "The token is invalid or expired.",
+        {},
+        challenge("invalid_token"),
+      );
     }
     const client = await clients.get(verdict.claims.clientId);
     if (client === undefined) {
-      throw new ProblemError("INVALID_TOKEN", "The token's client is no longer registered.", {}, challenge("invalid_token"));
+      throw new ProblemError(
+        "INVALID_TOKEN",
+        "The token's client is no longer registered.",
+        {},
+        challenge("invalid_token"),
+      );
     }
     c.set("claims", verdict.claims);
     c.set("client", client);
     // A token carries the scopes granted when it was issued; the registry may have narrowed them.
     if (!verdict.claims.scopes.includes(scope) || !client.scopes.includes(scope)) {
-      throw new ProblemError("INSUFFICIENT_SCOPE", `This operation needs the scope \`${scope}\`.`, { requiredScope: scope }, {
-        "WWW-Authenticate": `Bearer realm="simpul", error="insufficient_scope", scope="${scope}"`,
-      });
+      throw new ProblemError(
+        "INSUFFICIENT_SCOPE",
+        `This operation needs the scope \`${scope}\`.`,
+        { requiredScope: scope },
+        {
+          "WWW-Authenticate": `Bearer realm="simpul", error="insufficient_scope", scope="${scope}"`,
+        },
+      );
     }
     await next();
   });
@@ -77,7 +102,10 @@ export const requirePurpose = () =>
         { allowedPurposes: client.purposes },
       );
     }
-    if (!(PURPOSES as readonly string[]).includes(purpose) || !client.purposes.includes(purpose as Purpose)) {
+    if (
+      !(PURPOSES as readonly string[]).includes(purpose) ||
+      !client.purposes.includes(purpose as Purpose)
+    ) {
       throw new ProblemError("PURPOSE_NOT_ALLOWED", "This purpose is not one of this client's.", {
         allowedPurposes: client.purposes,
       });

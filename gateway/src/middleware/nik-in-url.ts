@@ -16,7 +16,10 @@ export const refuseNikInUrl = () =>
       // A malformed escape is still checked in its raw form.
     }
     if (SIXTEEN_DIGITS.test(pathAndQuery) || SIXTEEN_DIGITS.test(decoded)) {
-      throw new ProblemError("NIK_IN_URL", "Send the NIK in a JSON body with POST, never in a URL.");
+      throw new ProblemError(
+        "NIK_IN_URL",
+        "Send the NIK in a JSON body with POST, never in a URL.",
+      );
     }
     await next();
   });

@@ -1,4 +1,5 @@
 /** Per-client rate limiting with the IETF RateLimit headers and 429 + Retry-After. */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { GatewayEnv } from "../env.ts";
 import { ProblemError } from "../errors/problem.ts";
@@ -27,21 +28,31 @@ export function rateLimitHeaders(
   };
 }
 
-/** Charges `cost` (default 1) against the calling client's plan. */
-export const rateLimit = (cost: (c: { var: GatewayEnv["Variables"] }) => number = () => 1) =>
+/**
+ * Charges `cost` units against the calling client's plan: sets the RateLimit headers, or
+ * throws RATE_LIMITED (429 with Retry-After) when the plan has no room for all of it.
+ */
+export async function chargeClient(c: Context<GatewayEnv>, cost: number): Promise<void> {
+  const client = c.var.client;
+  const windows = windowsOf(client.ratePlan);
+  const decision = await c.var.services.rateLimits.consume(`client:${client.id}`, cost, windows);
+  const headers = rateLimitHeaders(decision, windows);
+  if (!decision.allowed) {
+    throw new ProblemError(
+      "RATE_LIMITED",
+      cost > decision.limit
+        ? `This request costs ${cost}, more than the limit of ${decision.limit} per ${decision.windowSeconds} s; split it.`
+        : `The limit of ${decision.limit} per ${decision.windowSeconds} s is used up.`,
+      { retryAfterSeconds: decision.resetSeconds },
+      { ...headers, "Retry-After": String(decision.resetSeconds) },
+    );
+  }
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+}
+
+/** Charges one unit per request against the calling client's plan. */
+export const rateLimit = () =>
   createMiddleware<GatewayEnv>(async (c, next) => {
-    const client = c.var.client;
-    const windows = windowsOf(client.ratePlan);
-    const decision = await c.var.services.rateLimits.consume(`client:${client.id}`, cost(c), windows);
-    const headers = rateLimitHeaders(decision, windows);
-    if (!decision.allowed) {
-      throw new ProblemError(
-        "RATE_LIMITED",
-        `The limit of ${decision.limit} per ${decision.windowSeconds} s is used up.`,
-        { retryAfterSeconds: decision.resetSeconds },
-        { ...headers, "Retry-After": String(decision.resetSeconds) },
-      );
-    }
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await chargeClient(c, 1);
     await next();
   });

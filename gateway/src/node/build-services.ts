@@ -1,11 +1,12 @@
 /** Wires Node's runtime into the app's services: undici pools, stores, keys, clients, sources. */
 import { readFile } from "node:fs/promises";
 import { createDukcapilAdapter } from "../../../adapters/dukcapil/adapter.ts";
-import { importSigningKey, generateSigningKey } from "../auth/signing-key.ts";
+import { generateSigningKey, importSigningKey } from "../auth/signing-key.ts";
 import { createTokenVerifier } from "../auth/tokens.ts";
 import { parseClientFile } from "../clients/client-file.ts";
 import { createMemoryClientRegistry } from "../clients/memory-registry.ts";
 import type { Logger } from "../logging/logger.ts";
+import { CURRENT_RULE_SET } from "../programs/rule-set.ts";
 import type { Services } from "../services.ts";
 import { createMemoryRateLimitStore } from "../stores/rate-limit/memory.ts";
 import type { NodeConfig } from "./config.ts";
@@ -28,11 +29,16 @@ export async function buildNodeServices(
   const signingKey = config.SIMPUL_SIGNING_KEY
     ? await importSigningKey(JSON.parse(config.SIMPUL_SIGNING_KEY))
     : await generateSigningKey();
-  const clients = await parseClientFile(JSON.parse(await readFile(config.SIMPUL_CLIENTS_FILE, "utf8")));
+  const clients = await parseClientFile(
+    JSON.parse(await readFile(config.SIMPUL_CLIENTS_FILE, "utf8")),
+  );
 
   const embedded =
     config.SIMPUL_SOURCES === "embedded"
-      ? await startEmbeddedSources({ seed: config.SIMPUL_WORLD_SEED, size: config.SIMPUL_WORLD_SIZE })
+      ? await startEmbeddedSources({
+          seed: config.SIMPUL_WORLD_SEED,
+          size: config.SIMPUL_WORLD_SIZE,
+        })
       : undefined;
   const dukcapilTarget = embedded?.dukcapil ?? {
     baseUrl: config.SIMPUL_DUKCAPIL_URL ?? "",
@@ -59,6 +65,8 @@ export async function buildNodeServices(
     clients: createMemoryClientRegistry(clients),
     rateLimits: createMemoryRateLimitStore(),
     dukcapil,
+    enrolmentSources: [],
+    ruleSet: CURRENT_RULE_SET,
     docsAssets: loadDocsAssets(),
     logger,
     readinessChecks: {

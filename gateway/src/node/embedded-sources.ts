@@ -1,6 +1,7 @@
 /** The embedded default: one synthetic world and its ministry simulators on loopback. */
-import { startSimulators } from "../../../adapters/simulators/index.ts";
+
 import type { DukcapilCredentials } from "../../../adapters/dukcapil/native.ts";
+import { startSimulators } from "../../../adapters/simulators/index.ts";
 import { generateWorld, type World } from "../../../adapters/world/index.ts";
 
 export interface EmbeddedSources {

@@ -1,10 +1,14 @@
 /** Per-source client settings for Node: an undici pool plus the resilience policy. */
-import { createSourceClient, type SourceClient } from "../../../adapters/core/source-client.ts";
+
 import type { SourceId } from "../../../adapters/core/source.ts";
+import { createSourceClient, type SourceClient } from "../../../adapters/core/source-client.ts";
 import { createUndiciTransport } from "../../../adapters/core/undici-transport.ts";
 
 /** Timeouts and caps per source: Dukcapil answers small records fast; bulk replies are larger. */
-const POLICY: Record<SourceId, { timeoutMs: number; maxResponseBytes: number; maxConcurrent: number }> = {
+const POLICY: Record<
+  SourceId,
+  { timeoutMs: number; maxResponseBytes: number; maxConcurrent: number }
+> = {
   dukcapil: { timeoutMs: 3_000, maxResponseBytes: 256 * 1024, maxConcurrent: 256 },
   kemensos: { timeoutMs: 3_000, maxResponseBytes: 4 * 1024 * 1024, maxConcurrent: 256 },
   kemnaker: { timeoutMs: 3_000, maxResponseBytes: 4 * 1024 * 1024, maxConcurrent: 256 },

@@ -5,7 +5,8 @@ import { PURPOSES } from "../clients/client.ts";
 // Checked by requirePurpose (403 codes) rather than the validator (400), so the schema is loose.
 export const PurposeHeaders = z.object({
   "simpul-purpose": z.enum(PURPOSES).optional().openapi({
-    description: "Why this personal data is processed; must be one of the client's purposes. Required.",
+    description:
+      "Why this personal data is processed; must be one of the client's purposes. Required.",
   }),
   "simpul-end-user": z.string().optional().openapi({
     description: "Who, inside the calling organisation, asked (recorded in the audit trail).",

@@ -20,7 +20,12 @@ export function sourceProblem(
   const headers: Record<string, string> =
     retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) };
   if (failure.kind === "TIMEOUT") {
-    return new ProblemError("SOURCE_TIMEOUT", `${source} did not answer in time.`, { source }, headers);
+    return new ProblemError(
+      "SOURCE_TIMEOUT",
+      `${source} did not answer in time.`,
+      { source },
+      headers,
+    );
   }
   return new ProblemError(
     "SOURCE_UNAVAILABLE",

@@ -19,7 +19,9 @@ describe("parseNik", () => {
       birthYearTwoDigits: 90,
       serial: "0001",
     });
-    expect(parseNik(VALID_MALE).ok && parseNik(VALID_MALE)).toMatchObject({ value: { sex: "MALE" } });
+    expect(parseNik(VALID_MALE).ok && parseNik(VALID_MALE)).toMatchObject({
+      value: { sex: "MALE" },
+    });
   });
 
   it.each([

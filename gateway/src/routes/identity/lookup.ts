@@ -8,9 +8,9 @@ import { jsonBody } from "../../middleware/json-body.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
 import { regionWarnings } from "../../regions/region-warnings.ts";
 import { NikSchema } from "../../validation/nik.ts";
-import { sourceProblem } from "../source-problem.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
+import { sourceProblem } from "../source-problem.ts";
 
 const LookupRequest = z.object({ nik: NikSchema }).strict().openapi("IdentityLookupRequest");
 
@@ -34,7 +34,12 @@ export const lookupRoute = createRoute({
   description:
     "Returns the person as Dukcapil records them, reduced to the fields granted to the calling client. Requires the `identity:lookup` scope and a declared purpose.",
   security: [{ oauth2: ["identity:lookup"] }],
-  middleware: [requireScope("identity:lookup"), rateLimit(), requirePurpose(), ...jsonBody()] as const,
+  middleware: [
+    requireScope("identity:lookup"),
+    rateLimit(),
+    requirePurpose(),
+    ...jsonBody(),
+  ] as const,
   request: {
     headers: PurposeHeaders,
     body: { required: true, content: { "application/json": { schema: LookupRequest } } },

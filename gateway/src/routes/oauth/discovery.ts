@@ -1,7 +1,7 @@
 /** JWKS and RFC 8414 authorization-server metadata. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { SCOPES } from "../../clients/client.ts";
 import { TOKEN_ALGORITHM } from "../../auth/signing-key.ts";
+import { SCOPES } from "../../clients/client.ts";
 import type { GatewayEnv } from "../../env.ts";
 
 const Jwks = z
@@ -14,7 +14,9 @@ export const jwksRoute = createRoute({
   operationId: "oauth.jwks",
   tags: ["OAuth"],
   summary: "Public keys that verify Simpul's access tokens",
-  responses: { 200: { description: "JWK Set (RFC 7517)", content: { "application/json": { schema: Jwks } } } },
+  responses: {
+    200: { description: "JWK Set (RFC 7517)", content: { "application/json": { schema: Jwks } } },
+  },
 });
 
 const Metadata = z
@@ -36,7 +38,9 @@ export const metadataRoute = createRoute({
   operationId: "oauth.metadata",
   tags: ["OAuth"],
   summary: "Authorization server metadata (RFC 8414)",
-  responses: { 200: { description: "Metadata", content: { "application/json": { schema: Metadata } } } },
+  responses: {
+    200: { description: "Metadata", content: { "application/json": { schema: Metadata } } },
+  },
 });
 
 export function registerDiscovery(app: OpenAPIHono<GatewayEnv>): void {

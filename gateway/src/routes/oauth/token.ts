@@ -16,7 +16,10 @@ const TOKEN_REQUESTS_PER_MINUTE = 30;
 const TokenRequest = z
   .object({
     grant_type: z.string().openapi({ example: "client_credentials" }),
-    scope: z.string().optional().openapi({ description: "Space-separated subset of the client's scopes." }),
+    scope: z
+      .string()
+      .optional()
+      .openapi({ description: "Space-separated subset of the client's scopes." }),
     client_id: z.string().optional(),
     client_secret: z.string().optional(),
   })
@@ -40,10 +43,16 @@ export const tokenRoute = createRoute({
   description:
     "Authenticate with `client_secret_basic` (HTTP Basic) or `client_secret_post` (form fields), never both. Tokens are ES256 JWTs (RFC 9068) valid for a few minutes.",
   request: {
-    body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TokenRequest } } },
+    body: {
+      required: true,
+      content: { "application/x-www-form-urlencoded": { schema: TokenRequest } },
+    },
   },
   responses: {
-    200: { description: "An access token", content: { "application/json": { schema: TokenResponse } } },
+    200: {
+      description: "An access token",
+      content: { "application/json": { schema: TokenResponse } },
+    },
     ...problemResponses([
       "INVALID_REQUEST",
       "INVALID_CLIENT",
@@ -71,9 +80,14 @@ function basicCredentials(header: string): PresentedCredentials {
   }
   const colon = decoded?.indexOf(":") ?? -1;
   if (decoded === undefined || colon < 1) {
-    throw new ProblemError("INVALID_CLIENT", "Malformed HTTP Basic credentials.", {}, {
-      "WWW-Authenticate": 'Basic realm="simpul"',
-    });
+    throw new ProblemError(
+      "INVALID_CLIENT",
+      "Malformed HTTP Basic credentials.",
+      {},
+      {
+        "WWW-Authenticate": 'Basic realm="simpul"',
+      },
+    );
   }
   try {
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
@@ -93,13 +107,21 @@ function presentedCredentials(
   const inForm = form.client_id !== undefined || form.client_secret !== undefined;
   if (authorization !== undefined && inForm) {
     // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
-    throw new ProblemError("INVALID_REQUEST", "Use either HTTP Basic or form credentials, not both.");
+    throw new ProblemError(
+      "INVALID_REQUEST",
+      "Use either HTTP Basic or form credentials, not both.",
+    );
   }
   if (authorization !== undefined) return basicCredentials(authorization);
   if (form.client_id === undefined || form.client_secret === undefined) {
-    throw new ProblemError("INVALID_CLIENT", "Client authentication is required.", {}, {
-      "WWW-Authenticate": 'Basic realm="simpul"',
-    });
+    throw new ProblemError(
+      "INVALID_CLIENT",
+      "Client authentication is required.",
+      {},
+      {
+        "WWW-Authenticate": 'Basic realm="simpul"',
+      },
+    );
   }
   return { clientId: form.client_id, secret: form.client_secret };
 }
@@ -137,27 +159,42 @@ export function registerToken(app: OpenAPIHono<GatewayEnv>): void {
     const windows = [{ limit: TOKEN_REQUESTS_PER_MINUTE, windowSeconds: 60 }];
     const decision = await services.rateLimits.consume(`token:${presented.clientId}`, 1, windows);
     if (!decision.allowed) {
-      throw new ProblemError("RATE_LIMITED", "Too many token requests for this client.", {
-        retryAfterSeconds: decision.resetSeconds,
-      }, { ...rateLimitHeaders(decision, windows), "Retry-After": String(decision.resetSeconds) });
+      throw new ProblemError(
+        "RATE_LIMITED",
+        "Too many token requests for this client.",
+        {
+          retryAfterSeconds: decision.resetSeconds,
+        },
+        { ...rateLimitHeaders(decision, windows), "Retry-After": String(decision.resetSeconds) },
+      );
     }
     const client = await services.clients.get(presented.clientId);
     // The hash is computed even for unknown clients so both paths take the same time.
     const presentedHash = await sha256Hex(presented.secret);
     if (client === undefined || !timingSafeEqual(presentedHash, client.secretSha256)) {
-      throw new ProblemError("INVALID_CLIENT", "Unknown client or wrong secret.", {}, {
-        "WWW-Authenticate": 'Basic realm="simpul"',
-      });
+      throw new ProblemError(
+        "INVALID_CLIENT",
+        "Unknown client or wrong secret.",
+        {},
+        {
+          "WWW-Authenticate": 'Basic realm="simpul"',
+        },
+      );
     }
     if (form.grant_type !== "client_credentials") {
       throw new ProblemError("UNSUPPORTED_GRANT_TYPE", "Only `client_credentials` is supported.");
     }
     const scopes = grantedScopes(client, form.scope);
-    const token = await issueAccessToken(services.signingKey, {
-      issuer: services.settings.issuer,
-      audience: services.settings.audience,
-      ttlSeconds: services.settings.tokenTtlSeconds,
-    }, client.id, scopes);
+    const token = await issueAccessToken(
+      services.signingKey,
+      {
+        issuer: services.settings.issuer,
+        audience: services.settings.audience,
+        ttlSeconds: services.settings.tokenTtlSeconds,
+      },
+      client.id,
+      scopes,
+    );
     services.logger.log("info", "token issued", { requestId: c.var.requestId, client: client.id });
     // RFC 6749 §5.1: token responses must not be cached.
     c.header("Cache-Control", "no-store");

@@ -1,7 +1,7 @@
 /** GET /problems/{slug} — the documentation every problem `type` URI points at. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { ERROR_STATUS, ERROR_TITLE, type ErrorCode, problemType } from "../../errors/codes.ts";
 import type { GatewayEnv } from "../../env.ts";
+import { ERROR_STATUS, ERROR_TITLE, type ErrorCode, problemType } from "../../errors/codes.ts";
 import { ProblemError } from "../../errors/problem.ts";
 
 export function registerProblemTypes(app: OpenAPIHono<GatewayEnv>): void {
@@ -12,6 +12,11 @@ export function registerProblemTypes(app: OpenAPIHono<GatewayEnv>): void {
     );
     if (code === undefined) throw new ProblemError("NOT_FOUND");
     c.header("Cache-Control", "public, max-age=86400");
-    return c.json({ type: problemType(code), code, title: ERROR_TITLE[code], status: ERROR_STATUS[code] });
+    return c.json({
+      type: problemType(code),
+      code,
+      title: ERROR_TITLE[code],
+      status: ERROR_STATUS[code],
+    });
   });
 }

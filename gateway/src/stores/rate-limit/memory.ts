@@ -66,7 +66,10 @@ interface WindowState {
 }
 
 /** Picks the window to report: the one that refused, else the one with the fewest units left. */
-export function bindingDecision(allowed: boolean, states: readonly WindowState[]): RateLimitDecision {
+export function bindingDecision(
+  allowed: boolean,
+  states: readonly WindowState[],
+): RateLimitDecision {
   const pool = allowed ? states : states.filter((state) => state.exceeded);
   const [first, ...rest] = pool.length > 0 ? pool : states;
   if (first === undefined) throw new Error("at least one rate-limit window is required");

@@ -1,0 +1,147 @@
+/** POST /v1/enrolments/check-batch — up to 100,000 NIKs, answered as an NDJSON stream. */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { PROGRAM_CODES, ProgramCode } from "../../../../schemas/src/enrolment.ts";
+import { type BatchLine as BatchLineValue, checkBatch } from "../../enrolments/batch.ts";
+import type { GatewayEnv } from "../../env.ts";
+import { requirePurpose, requireScope } from "../../middleware/auth.ts";
+import { jsonBody } from "../../middleware/json-body.ts";
+import { chargeClient } from "../../middleware/rate-limit.ts";
+import { PERSONAL_DATA, problemResponses } from "../problems.ts";
+import { PurposeHeaders } from "../purpose-headers.ts";
+import { EnrolmentCheckResult } from "./check.ts";
+
+export const MAX_BATCH = 100_000;
+/** 100,000 NIKs of 16 digits with quotes and commas is about 1.9 MB. */
+const MAX_BATCH_BODY_BYTES = 4 * 1024 * 1024;
+
+const BatchRequest = z
+  .object({
+    niks: z
+      .array(z.unknown())
+      .min(1)
+      .max(MAX_BATCH)
+      .openapi({
+        description: `1 to ${MAX_BATCH} NIKs (strings). An invalid one yields an error line, not a failed batch.`,
+        items: { type: "string", pattern: "^[0-9]{16}$" },
+      }),
+    programs: z.array(ProgramCode).min(1).max(PROGRAM_CODES.length).optional(),
+  })
+  .strict()
+  .openapi("EnrolmentBatchRequest");
+
+export const BatchLine = z
+  .union([
+    z.object({ index: z.number().int(), nik: z.string(), result: EnrolmentCheckResult }).strict(),
+    z
+      .object({
+        index: z.number().int(),
+        error: z.object({ code: z.string(), detail: z.string() }),
+      })
+      .strict(),
+    z
+      .object({
+        done: z.literal(true),
+        count: z.number().int(),
+        errors: z.number().int(),
+        partial: z.number().int(),
+      })
+      .strict(),
+  ])
+  .openapi("EnrolmentBatchLine", {
+    description:
+      "One line per input, in input order, each with its `index`; then a last line `{done: true, …}`. A stream without that last line was cut short.",
+  });
+
+export const checkBatchRoute = createRoute({
+  method: "post",
+  path: "/v1/enrolments/check-batch",
+  operationId: "enrolments.checkBatch",
+  tags: ["Enrolments"],
+  summary: "Check many people at once, streamed as NDJSON",
+  description:
+    "Each NIK costs the client's `batchCostPerNik` against its rate limits, charged up front: a batch that does not fit is refused whole with 429. Results stream as they are ready, in input order.",
+  security: [{ oauth2: ["enrolments:batch"] }],
+  middleware: [
+    requireScope("enrolments:batch"),
+    requirePurpose(),
+    ...jsonBody(MAX_BATCH_BODY_BYTES),
+  ] as const,
+  request: {
+    headers: PurposeHeaders,
+    body: { required: true, content: { "application/json": { schema: BatchRequest } } },
+  },
+  responses: {
+    200: {
+      description: "NDJSON, one `EnrolmentBatchLine` per line",
+      content: { "application/x-ndjson": { schema: BatchLine } },
+    },
+    ...problemResponses(PERSONAL_DATA),
+  },
+});
+
+type WireLine = Record<string, unknown>;
+
+/** What one batch line becomes on the wire, with a regional client's batch kept to its region. */
+function toWire(line: BatchLineValue, region: string | undefined): WireLine {
+  if ("error" in line) return line;
+  const { domicileRegency, ...result } = line.result;
+  // A regional office checks its own residents in bulk; newcomers are checked one by one.
+  if (region && domicileRegency && !domicileRegency.startsWith(region)) {
+    return {
+      index: line.index,
+      error: {
+        code: "OUTSIDE_CLIENT_REGION",
+        detail: "Registered outside this client's region; check this person individually.",
+      },
+    };
+  }
+  return { index: line.index, nik: line.nik, result };
+}
+
+/** NDJSON lines for a whole batch, ending with the `done` line that proves completeness. */
+async function* ndjson(
+  lines: AsyncIterable<BatchLineValue>,
+  region: string | undefined,
+): AsyncGenerator<string> {
+  const totals = { count: 0, errors: 0, partial: 0 };
+  for await (const line of lines) {
+    const wire = toWire(line, region);
+    totals.count++;
+    if ("error" in wire) totals.errors++;
+    else if ("result" in line && !line.result.complete) totals.partial++;
+    yield `${JSON.stringify(wire)}\n`;
+  }
+  yield `${JSON.stringify({ done: true, ...totals })}\n`;
+}
+
+/** A byte stream pulled line by line: nothing is computed faster than the client reads. */
+function pullStream(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await lines.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(value));
+    },
+    async cancel() {
+      await lines.return(undefined);
+    },
+  });
+}
+
+export function registerCheckBatch(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(checkBatchRoute, async (c) => {
+    const { services, client } = c.var;
+    const body = c.req.valid("json");
+    // Charged after validation, when the number of NIKs is known; all or nothing.
+    await chargeClient(c, body.niks.length * client.ratePlan.batchCostPerNik);
+    const ctx = { signal: c.req.raw.signal, traceparent: c.req.header("traceparent") };
+    const lines = checkBatch(body.niks, body.programs ?? PROGRAM_CODES, services, ctx);
+    c.header("Cache-Control", "no-store");
+    const response = c.body(pullStream(ndjson(lines, client.region)), 200, {
+      "Content-Type": "application/x-ndjson; charset=utf-8",
+    });
+    // zod-openapi types `application/x-ndjson` as a JSON body it cannot produce; it is a stream.
+    return response as never;
+  });
+}

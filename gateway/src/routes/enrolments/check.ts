@@ -1,0 +1,101 @@
+/** POST /v1/enrolments/check — which programs a person receives, and what conflicts. */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  Finding,
+  PROGRAM_CODES,
+  ProgramCode,
+  ProgramEnrolment,
+  SourceOutcome,
+} from "../../../../schemas/src/enrolment.ts";
+import { checkEnrolments } from "../../enrolments/check.ts";
+import type { GatewayEnv } from "../../env.ts";
+import { requirePurpose, requireScope } from "../../middleware/auth.ts";
+import { jsonBody } from "../../middleware/json-body.ts";
+import { rateLimit } from "../../middleware/rate-limit.ts";
+import { NikSchema } from "../../validation/nik.ts";
+import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
+import { PurposeHeaders } from "../purpose-headers.ts";
+
+const CheckRequest = z
+  .object({
+    nik: NikSchema,
+    programs: z
+      .array(ProgramCode)
+      .min(1)
+      .max(PROGRAM_CODES.length)
+      .optional()
+      .openapi({ description: "Programs to check; all of them when omitted." }),
+  })
+  .strict()
+  .openapi("EnrolmentCheckRequest");
+
+export const EnrolmentCheckResult = z
+  .object({
+    checkedAt: z.iso.datetime(),
+    ruleSetVersion: z.string(),
+    complete: z.boolean().openapi({
+      description:
+        "False when a source could not be asked: its programs then have `enrolled: null`.",
+    }),
+    civilRegistry: z.enum(["FOUND", "DECEASED", "MULTIPLE", "NOT_FOUND", "UNKNOWN"]),
+    programs: z.array(ProgramEnrolment),
+    findings: z.array(Finding),
+    sources: z.array(SourceOutcome),
+  })
+  .strict()
+  .openapi("EnrolmentCheckResult");
+
+export const checkRoute = createRoute({
+  method: "post",
+  path: "/v1/enrolments/check",
+  operationId: "enrolments.check",
+  tags: ["Enrolments"],
+  summary: "Check one person's program enrolments across ministries",
+  description:
+    "Asks Dukcapil and every program source in parallel and applies the cross-program rules. When a source is down the answer is partial and says so (`complete: false`); it is never an error.",
+  security: [{ oauth2: ["enrolments:check"] }],
+  middleware: [
+    requireScope("enrolments:check"),
+    rateLimit(),
+    requirePurpose(),
+    ...jsonBody(),
+  ] as const,
+  request: {
+    headers: PurposeHeaders,
+    body: { required: true, content: { "application/json": { schema: CheckRequest } } },
+  },
+  responses: {
+    200: {
+      description: "Per-program status, findings and per-source outcome",
+      content: { "application/json": { schema: EnrolmentCheckResult } },
+    },
+    ...problemResponses([...PERSONAL_DATA, ...NIK_PROBLEMS]),
+  },
+});
+
+export function registerCheck(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(checkRoute, async (c) => {
+    const { services, client } = c.var;
+    const { nik, programs } = c.req.valid("json");
+    const check = await checkEnrolments(nik, programs ?? PROGRAM_CODES, services, {
+      signal: c.req.raw.signal,
+      traceparent: c.req.header("traceparent"),
+    });
+    const findings = [...check.findings];
+    // A regional office may check a newcomer (KTP pendatang) one by one; the answer says so.
+    if (
+      client.region &&
+      check.domicileRegency &&
+      !check.domicileRegency.startsWith(client.region)
+    ) {
+      findings.push({
+        type: "OUTSIDE_CLIENT_REGION",
+        severity: "LOW",
+        message: `Registered in regency ${check.domicileRegency}, outside this client's region ${client.region}.`,
+      });
+    }
+    c.header("Cache-Control", "no-store");
+    const { domicileRegency: _internal, ...result } = check;
+    return c.json({ ...result, findings }, 200);
+  });
+}
