@@ -149,7 +149,8 @@ export interface Difference {
    * JSON pointer (RFC 6901) into the newer schema where the difference sits. When the keyword
    * exists only in the older schema it is where it would sit in the newer one. For
    * `REQUIRED_ADDED`/`REQUIRED_REMOVED` it names the property (`.../properties/<name>`), since
-   * `required` is a list.
+   * `required` is a list. For a removed `allOf`/`anyOf`/`oneOf` branch it is the list's pointer
+   * and `olderPointer` names the branch; `prefixItems` entries keep their position.
    */
   readonly pointer: string;
   /** Set when the older schema's location differs, e.g. after a `$ref` moved to another `$defs`. */

@@ -2,6 +2,7 @@
 
 import {
   collectAnchors,
+  escapePointerToken,
   internalRefPointer,
   isJsonObject,
   type JsonObject,
@@ -143,12 +144,14 @@ function isAbsoluteUri(value: string): boolean {
   }
 }
 
-/** Iterative, so hostile nesting cannot overflow the stack before the depth limit trips. */
+/**
+ * Iterative, so hostile nesting cannot overflow the stack before the depth limit trips; the
+ * depth limit also ends a cyclic object graph (which JSON.parse cannot produce).
+ */
 function checkShape(doc: unknown, options: SchemaDocumentOptions): Problem | undefined {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
   const maxStringChars = options.maxStringChars ?? DEFAULT_MAX_STRING_CHARS;
-  const seen = new Set<object>();
   const stack: { value: unknown; depth: number; pointer: string }[] = [
     { value: doc, depth: 0, pointer: "" },
   ];
@@ -175,8 +178,6 @@ function checkShape(doc: unknown, options: SchemaDocumentOptions): Problem | und
     if (typeof value !== "object") {
       return problem("NOT_JSON", `A ${typeof value} is not a JSON value.`, pointer);
     }
-    if (seen.has(value)) return problem("NOT_JSON", "The value contains a cycle.", pointer);
-    seen.add(value);
     if (depth >= maxDepth) {
       return problem("TOO_DEEP", `The document nests deeper than ${maxDepth} levels.`, pointer);
     }
@@ -185,13 +186,15 @@ function checkShape(doc: unknown, options: SchemaDocumentOptions): Problem | und
       : Object.entries(value);
     for (const [key, child] of entries) {
       chars += key.length;
-      stack.push({ value: child, depth: depth + 1, pointer: `${pointer}/${escapeToken(key)}` });
+      stack.push({
+        value: child,
+        depth: depth + 1,
+        pointer: `${pointer}/${escapePointerToken(key)}`,
+      });
     }
   }
   return undefined;
 }
-
-const escapeToken = (token: string): string => token.replaceAll("~", "~0").replaceAll("/", "~1");
 
 function checkSubschemas(
   doc: JsonObject,
@@ -230,7 +233,7 @@ function checkSubschemas(
           return problem(
             "INVALID_PATTERN",
             "The patternProperties key is not a valid ECMA-262 regular expression.",
-            `${pointer}/patternProperties/${escapeToken(key)}`,
+            `${pointer}/patternProperties/${escapePointerToken(key)}`,
           );
         }
       }
