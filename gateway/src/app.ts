@@ -12,6 +12,7 @@ import { registerDocs } from "./routes/docs/docs.ts";
 import { registerCheck } from "./routes/enrolments/check.ts";
 import { registerCheckBatch } from "./routes/enrolments/check-batch.ts";
 import { registerLookup } from "./routes/identity/lookup.ts";
+import { registerVerify } from "./routes/identity/verify.ts";
 import { registerDiscovery } from "./routes/oauth/discovery.ts";
 import { registerToken } from "./routes/oauth/token.ts";
 import { registerHealth } from "./routes/ops/health.ts";
@@ -47,6 +48,7 @@ export function createApp(services: Services): OpenAPIHono<GatewayEnv> {
   registerToken(app);
   registerDiscovery(app);
   registerLookup(app);
+  registerVerify(app);
   registerCheck(app);
   registerCheckBatch(app);
   registerPrograms(app);

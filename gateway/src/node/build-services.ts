@@ -1,6 +1,5 @@
 /** Wires Node's runtime into the app's services: undici pools, stores, keys, clients, sources. */
 import { readFile } from "node:fs/promises";
-import { createDukcapilAdapter } from "../../../adapters/dukcapil/adapter.ts";
 import { generateSigningKey, importSigningKey } from "../auth/signing-key.ts";
 import { createTokenVerifier } from "../auth/tokens.ts";
 import { parseClientFile } from "../clients/client-file.ts";
@@ -12,7 +11,7 @@ import { createMemoryRateLimitStore } from "../stores/rate-limit/memory.ts";
 import type { NodeConfig } from "./config.ts";
 import { loadDocsAssets } from "./docs-assets.ts";
 import { type EmbeddedSources, startEmbeddedSources } from "./embedded-sources.ts";
-import { nodeSourceClient } from "./source-clients.ts";
+import { buildSourceAdapters } from "./sources.ts";
 
 export interface NodeServices {
   readonly services: Services;
@@ -40,19 +39,7 @@ export async function buildNodeServices(
           size: config.SIMPUL_WORLD_SIZE,
         })
       : undefined;
-  const dukcapilTarget = embedded?.dukcapil ?? {
-    baseUrl: config.SIMPUL_DUKCAPIL_URL ?? "",
-    credentials: {
-      user_id: config.SIMPUL_DUKCAPIL_USER ?? "",
-      password: config.SIMPUL_DUKCAPIL_PASSWORD ?? "",
-      ip_user: config.SIMPUL_DUKCAPIL_IP,
-    },
-  };
-  const dukcapil = createDukcapilAdapter({
-    client: nodeSourceClient("dukcapil", dukcapilTarget.baseUrl),
-    baseUrl: dukcapilTarget.baseUrl,
-    credentials: dukcapilTarget.credentials,
-  });
+  const { dukcapil, enrolmentSources } = buildSourceAdapters(config, embedded?.simulators);
 
   const services: Services = {
     settings: {
@@ -65,7 +52,7 @@ export async function buildNodeServices(
     clients: createMemoryClientRegistry(clients),
     rateLimits: createMemoryRateLimitStore(),
     dukcapil,
-    enrolmentSources: [],
+    enrolmentSources,
     ruleSet: CURRENT_RULE_SET,
     docsAssets: loadDocsAssets(),
     logger,
@@ -78,7 +65,7 @@ export async function buildNodeServices(
     services,
     ...(embedded ? { embedded } : {}),
     async close() {
-      await dukcapil.close();
+      await Promise.all([dukcapil, ...enrolmentSources].map((adapter) => adapter.close()));
       await embedded?.close();
     },
   };

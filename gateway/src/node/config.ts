@@ -22,10 +22,32 @@ const NodeConfig = z.object({
   SIMPUL_DUKCAPIL_USER: z.string().optional(),
   SIMPUL_DUKCAPIL_PASSWORD: z.string().optional(),
   SIMPUL_DUKCAPIL_IP: z.string().default("127.0.0.1"),
+  SIMPUL_KEMENSOS_URL: z.url().optional(),
+  SIMPUL_KEMENSOS_API_KEY: z.string().optional(),
+  SIMPUL_KEMNAKER_URL: z.url().optional(),
+  SIMPUL_KEMNAKER_CLIENT_ID: z.string().optional(),
+  SIMPUL_KEMNAKER_CLIENT_SECRET: z.string().optional(),
+  SIMPUL_KEMENKOPUKM_URL: z.url().optional(),
+  SIMPUL_KEMENKOPUKM_USER: z.string().optional(),
+  SIMPUL_KEMENKOPUKM_PASSWORD: z.string().optional(),
   SIMPUL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
 export type NodeConfig = z.infer<typeof NodeConfig>;
+
+const EXTERNAL_SOURCE_SETTINGS = [
+  "SIMPUL_DUKCAPIL_URL",
+  "SIMPUL_DUKCAPIL_USER",
+  "SIMPUL_DUKCAPIL_PASSWORD",
+  "SIMPUL_KEMENSOS_URL",
+  "SIMPUL_KEMENSOS_API_KEY",
+  "SIMPUL_KEMNAKER_URL",
+  "SIMPUL_KEMNAKER_CLIENT_ID",
+  "SIMPUL_KEMNAKER_CLIENT_SECRET",
+  "SIMPUL_KEMENKOPUKM_URL",
+  "SIMPUL_KEMENKOPUKM_USER",
+  "SIMPUL_KEMENKOPUKM_PASSWORD",
+] as const satisfies readonly (keyof NodeConfig)[];
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -56,8 +78,11 @@ export function parseNodeConfig(env: Record<string, string | undefined>): NodeCo
       );
     }
   }
-  if (config.SIMPUL_SOURCES === "external" && config.SIMPUL_DUKCAPIL_URL === undefined) {
-    throw new ConfigError("SIMPUL_SOURCES=external needs SIMPUL_DUKCAPIL_URL and its credentials.");
+  if (config.SIMPUL_SOURCES === "external") {
+    const missing = EXTERNAL_SOURCE_SETTINGS.filter((name) => !config[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(`SIMPUL_SOURCES=external needs: ${missing.join(", ")}.`);
+    }
   }
   return config;
 }

@@ -148,6 +148,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/identity/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify supplied identity elements against the civil registry
+         * @description For clients that may not read personal data: returns a match verdict and a similarity score per supplied element, and nothing else from the record. Requires `identity:verify` and a declared purpose.
+         */
+        post: operations["identity.verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/programs": {
         parameters: {
             query?: never;
@@ -323,6 +343,61 @@ export type components = {
                 code: string;
                 message: string;
             }[];
+        };
+        IdentityVerifyRequest: {
+            /** Format: date */
+            birthDate?: string;
+            birthPlace?: string;
+            fullName?: string;
+            motherName?: string;
+            /**
+             * @description Nomor Induk Kependudukan: exactly 16 ASCII digits (PP KK CC DD MM YY SSSS). Never normalised: spaces, other digit forms and JSON numbers are refused.
+             * @example 3273014501900001
+             */
+            nik: string;
+            /** @enum {string} */
+            sex?: "MALE" | "FEMALE";
+            street?: string;
+            /**
+             * @description Similarity (0-100) at or above which an element counts as matching.
+             * @default 90
+             */
+            threshold: number;
+        };
+        IdentityVerifyResponse: {
+            source: {
+                /** @enum {string} */
+                id: "dukcapil";
+                /** Format: date-time */
+                retrievedAt: string;
+            };
+            threshold: number;
+            verdicts: {
+                birthDate?: {
+                    match: boolean;
+                    score: number;
+                };
+                birthPlace?: {
+                    match: boolean;
+                    score: number;
+                };
+                fullName?: {
+                    match: boolean;
+                    score: number;
+                };
+                motherName?: {
+                    match: boolean;
+                    score: number;
+                };
+                sex?: {
+                    match: boolean;
+                    score: number;
+                };
+                street?: {
+                    match: boolean;
+                    score: number;
+                };
+            };
         };
         JsonWebKeySet: {
             keys: {
@@ -852,6 +927,145 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IdentityLookupResponse"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST, MALFORMED_JSON, UNKNOWN_PROPERTY, NIK_IN_URL, NIK_NOT_STRING */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE, PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: PERSON_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: DUPLICATE_NIK */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: NIK_WRONG_LENGTH, NIK_NOT_ASCII_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_BIRTH_DATE, NIK_INVALID_SERIAL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: SOURCE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: SOURCE_TIMEOUT */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "identity.verify": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The case or letter this request belongs to (recorded in the audit trail). */
+                "simpul-case-id"?: string;
+                /** @description Who, inside the calling organisation, asked (recorded in the audit trail). */
+                "simpul-end-user"?: string;
+                /** @description Why this personal data is processed; must be one of the client's purposes. Required. */
+                "simpul-purpose"?: "eligibility-verification" | "disbursement-validation" | "identity-verification" | "data-reconciliation" | "complaint-handling" | "oversight";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description Verdicts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityVerifyResponse"];
                 };
             };
             /** @description Problem: INVALID_REQUEST, MALFORMED_JSON, UNKNOWN_PROPERTY, NIK_IN_URL, NIK_NOT_STRING */

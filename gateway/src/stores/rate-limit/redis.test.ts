@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestRedis, useTestRedis } from "../../../../test/support/redis.ts";
-import type { RedisConnection } from "../redis/connection.ts";
+import { createRedisConnection, type RedisConnection } from "../redis/connection.ts";
 import { describeRateLimitStoreContract } from "./contract.ts";
 import { createRedisRateLimitStore } from "./redis.ts";
 
@@ -12,7 +12,7 @@ beforeAll(async () => {
   redis = await useTestRedis();
   connection = await redis.newClient();
 });
-afterAll(() => redis.cleanup());
+afterAll(() => redis?.cleanup());
 
 describeRateLimitStoreContract("redis", async () => {
   const prefix = `${redis.prefix}${++run}:`;
@@ -49,7 +49,6 @@ describe("redis rate-limit store", () => {
   });
 
   it("fails fast, as unavailable, when Redis cannot be reached", async () => {
-    const { createRedisConnection } = await import("../redis/connection.ts");
     const dead = await createRedisConnection({ url: "redis://127.0.0.1:1", waitForReady: false });
     try {
       const store = createRedisRateLimitStore(dead, { prefix: `${redis.prefix}dead:` });

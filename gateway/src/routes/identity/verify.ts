@@ -1,0 +1,103 @@
+/** POST /v1/identity/verify — verify, don't reveal: a verdict per supplied element, nothing else. */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { GatewayEnv } from "../../env.ts";
+import { ProblemError } from "../../errors/problem.ts";
+import { requirePurpose, requireScope } from "../../middleware/auth.ts";
+import { jsonBody } from "../../middleware/json-body.ts";
+import { rateLimit } from "../../middleware/rate-limit.ts";
+import { NikSchema } from "../../validation/nik.ts";
+import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
+import { PurposeHeaders } from "../purpose-headers.ts";
+import { sourceProblem } from "../source-problem.ts";
+
+const ELEMENTS = ["fullName", "birthDate", "birthPlace", "sex", "motherName", "street"] as const;
+
+const VerifyRequest = z
+  .object({
+    nik: NikSchema,
+    fullName: z.string().min(1).max(120).optional(),
+    birthDate: z.iso.date().optional(),
+    birthPlace: z.string().min(1).max(80).optional(),
+    sex: z.enum(["MALE", "FEMALE"]).optional(),
+    motherName: z.string().min(1).max(120).optional(),
+    street: z.string().min(1).max(200).optional(),
+    threshold: z.number().int().min(50).max(100).default(90).openapi({
+      description: "Similarity (0-100) at or above which an element counts as matching.",
+    }),
+  })
+  .strict()
+  .refine((body) => ELEMENTS.some((element) => body[element] !== undefined), {
+    message: `Supply at least one of: ${ELEMENTS.join(", ")}.`,
+  })
+  .openapi("IdentityVerifyRequest");
+
+const Verdict = z.object({ match: z.boolean(), score: z.number().int().min(0).max(100) }).strict();
+
+const VerifyResponse = z
+  .object({
+    verdicts: z.object(Object.fromEntries(ELEMENTS.map((e) => [e, Verdict.optional()]))).strict(),
+    threshold: z.number().int(),
+    source: z.object({ id: z.literal("dukcapil"), retrievedAt: z.iso.datetime() }).strict(),
+  })
+  .strict()
+  .openapi("IdentityVerifyResponse");
+
+export const verifyRoute = createRoute({
+  method: "post",
+  path: "/v1/identity/verify",
+  operationId: "identity.verify",
+  tags: ["Identity"],
+  summary: "Verify supplied identity elements against the civil registry",
+  description:
+    "For clients that may not read personal data: returns a match verdict and a similarity score per supplied element, and nothing else from the record. Requires `identity:verify` and a declared purpose.",
+  security: [{ oauth2: ["identity:verify"] }],
+  middleware: [
+    requireScope("identity:verify"),
+    rateLimit(),
+    requirePurpose(),
+    ...jsonBody(),
+  ] as const,
+  request: {
+    headers: PurposeHeaders,
+    body: { required: true, content: { "application/json": { schema: VerifyRequest } } },
+  },
+  responses: {
+    200: { description: "Verdicts", content: { "application/json": { schema: VerifyResponse } } },
+    ...problemResponses([
+      ...PERSONAL_DATA,
+      ...NIK_PROBLEMS,
+      "PERSON_NOT_FOUND",
+      "DUPLICATE_NIK",
+      "SOURCE_UNAVAILABLE",
+      "SOURCE_TIMEOUT",
+    ]),
+  },
+});
+
+export function registerVerify(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(verifyRoute, async (c) => {
+    const { services } = c.var;
+    const { nik, threshold, ...elements } = c.req.valid("json");
+    const result = await services.dukcapil.verify(nik, elements, threshold, {
+      signal: c.req.raw.signal,
+      traceparent: c.req.header("traceparent"),
+    });
+    if (!result.ok) throw sourceProblem("dukcapil", result.error, services.logger, c.var.requestId);
+    if (result.value.status === "NOT_FOUND") throw new ProblemError("PERSON_NOT_FOUND");
+    if (result.value.status === "MULTIPLE") {
+      throw new ProblemError(
+        "DUPLICATE_NIK",
+        "The civil registry cannot verify a NIK it holds twice.",
+      );
+    }
+    c.header("Cache-Control", "no-store");
+    return c.json(
+      {
+        verdicts: result.value.verdicts,
+        threshold,
+        source: { id: "dukcapil" as const, retrievedAt: new Date().toISOString() },
+      },
+      200,
+    );
+  });
+}

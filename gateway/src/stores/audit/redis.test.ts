@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  hasRedisServerBinary,
+  startRedisServer,
+  type TestRedis,
+  useTestRedis,
+} from "../../../../test/support/redis.ts";
+import { StoreUnavailableError } from "../errors.ts";
+import { createRedisConnection, type RedisConnection } from "../redis/connection.ts";
+import { auditRecord, describeAuditStoreContract } from "./contract.ts";
+import { createRedisAuditStore, redisAuditKeys } from "./redis.ts";
+
+let redis: TestRedis;
+let connection: RedisConnection;
+let run = 0;
+
+beforeAll(async () => {
+  redis = await useTestRedis();
+  connection = await redis.newClient();
+});
+afterAll(() => redis?.cleanup());
+
+describeAuditStoreContract("redis", async (options = {}) => {
+  const prefix = `${redis.prefix}${++run}:`;
+  const keys = redisAuditKeys(prefix);
+  const stored = async (sequence: number) => {
+    const json = await connection.hget(keys.entries, String(sequence));
+    if (json === null) throw new Error(`no entry ${sequence} to tamper with`);
+    return json;
+  };
+  return {
+    store: createRedisAuditStore(connection, { ...options, prefix }),
+    tamper: {
+      async edit(sequence, changes) {
+        const entry = { ...JSON.parse(await stored(sequence)), ...changes };
+        await connection.hset(keys.entries, String(sequence), JSON.stringify(entry));
+      },
+      async remove(sequence) {
+        await connection.hdel(keys.entries, String(sequence));
+      },
+      async swap(a, b) {
+        const [first, second] = [await stored(a), await stored(b)];
+        await connection.hset(keys.entries, String(a), second, String(b), first);
+      },
+    },
+  };
+});
+
+describe("redis audit store", () => {
+  it("keeps one chain when three gateway processes append at once", async () => {
+    const prefix = `${redis.prefix}shared:`;
+    const processes = await Promise.all([redis.newClient(), redis.newClient(), redis.newClient()]);
+    const stores = processes.map((client) => createRedisAuditStore(client, { prefix }));
+    const appended = await Promise.all(
+      Array.from({ length: 450 }, (_, i) =>
+        stores[i % 3]?.append(auditRecord({ requestId: `p${i % 3}-${i}` })),
+      ),
+    );
+    const sequences = appended.map((entry) => entry?.sequence ?? 0).sort((a, b) => a - b);
+    expect(sequences, "no sequence lost or given twice").toEqual(
+      Array.from({ length: 450 }, (_, i) => i + 1),
+    );
+    const verification = await stores[0]?.verify();
+    expect(verification).toEqual({ ok: true, count: 450 });
+    const requestIds = new Set<string>();
+    for await (const entry of stores[1]?.export() ?? []) requestIds.add(entry.requestId);
+    expect(requestIds.size, "every record is in the trail exactly once").toBe(450);
+  });
+
+  it("refuses a batch sealed on a head that has moved, and appends nothing", async () => {
+    const prefix = `${redis.prefix}stale:`;
+    const [a, b] = [
+      createRedisAuditStore(connection, { prefix }),
+      createRedisAuditStore(await redis.newClient(), { prefix }),
+    ];
+    await a.append(auditRecord({ requestId: "from-a" }));
+    await b.append(auditRecord({ requestId: "from-b" }));
+    // `a` still believes the head is entry 1; its next append must reseal on entry 2.
+    const third = await a.append(auditRecord({ requestId: "from-a-again" }));
+    expect(third.sequence).toBe(3);
+    expect(await a.verify()).toEqual({ ok: true, count: 3 });
+  });
+
+  it("fails fast, as unavailable, when nothing listens", async () => {
+    const dead = await createRedisConnection({ url: "redis://127.0.0.1:1", waitForReady: false });
+    try {
+      const store = createRedisAuditStore(dead, { prefix: `${redis.prefix}dead:` });
+      const started = performance.now();
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () => store.append(auditRecord())),
+      );
+      const elapsed = performance.now() - started;
+      for (const result of results) {
+        expect(result.status).toBe("rejected");
+        expect((result as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+      }
+      expect(elapsed, "an unreachable Redis must not hold requests").toBeLessThan(1_000);
+    } finally {
+      dead.disconnect();
+    }
+  });
+
+  describe.skipIf(!hasRedisServerBinary())("against a paused Redis (private server)", () => {
+    it("rejects within the command timeout, then recovers with the chain intact", async () => {
+      const server = await startRedisServer();
+      const client = await createRedisConnection({ url: server.url, commandTimeoutMs: 300 });
+      const admin = await createRedisConnection({ url: server.url, commandTimeoutMs: 5_000 });
+      try {
+        const store = createRedisAuditStore(client, { prefix: "paused:" });
+        await store.append(auditRecord({ requestId: "before" }));
+        await admin.call("CLIENT", "PAUSE", "1500", "ALL");
+        const started = performance.now();
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, () => store.append(auditRecord({ requestId: "during" }))),
+        );
+        const elapsed = performance.now() - started;
+        expect(results.every((result) => result.status === "rejected")).toBe(true);
+        expect(elapsed, "a paused Redis must cost at most about one command timeout").toBeLessThan(
+          1_000,
+        );
+        await admin.ping(); // answered once the pause is over
+        const after = await store.append(auditRecord({ requestId: "after" }));
+        // The timed-out batch may still have run once Redis woke up; either way nothing is lost
+        // or duplicated and the chain holds.
+        expect([2, 12]).toContain(after.sequence);
+        expect(await store.verify()).toEqual({ ok: true, count: after.sequence });
+      } finally {
+        client.disconnect();
+        admin.disconnect();
+        await server.stop();
+      }
+    });
+  });
+});

@@ -1,0 +1,335 @@
+/** The audit trail in Redis, shared by every gateway process (Node only). */
+import { StoreUnavailableError } from "../errors.ts";
+import type { RedisConnection } from "../redis/connection.ts";
+import { defineScript } from "../redis/script.ts";
+import {
+  EMPTY_HEAD,
+  exportPages,
+  GENESIS_HASH,
+  parseQuery,
+  parseRecord,
+  sealEntry,
+  verifyChain,
+} from "./chain.ts";
+import type { AuditPage, AuditStore } from "./port.ts";
+import type { AuditEntry, AuditHead, AuditRecordInput } from "./record.ts";
+
+/*
+ * Concurrency design: the chain must stay serial across processes, and each link is a SHA-256
+ * that Redis cannot compute (Lua only offers redis.sha1hex; SHA-256 in Lua would be slow,
+ * hand-written crypto). So each process computes hashes itself with WebCrypto and Redis only
+ * arbitrates, with an optimistic compare-and-append:
+ *
+ * 1. the process reads the head (sequence, hash, time) once and then keeps it from replies;
+ * 2. it seals a batch of records on top of that head (numbers, times, hashes);
+ * 3. one Lua script appends the batch only if the head is still what the batch was sealed on,
+ *    and moves the head; otherwise it appends nothing and returns the current head, and the
+ *    process reseals on it and tries again (one round trip per retry).
+ *
+ * Within a process appends are queued and sent as a group (group commit), so a burst of
+ * concurrent requests costs one round trip, not one each, and retries only happen when another
+ * process appended in between. A distributed lock would need three round trips and a lease that
+ * can expire mid-write; WATCH/MULTI needs a dedicated connection per transaction and does not
+ * mix with auto-pipelining. A reply lost to a timeout is never retried: the record may or may
+ * not be in the trail (a script queued behind a paused Redis still runs when it wakes), and the
+ * caller is told it failed, so it fails closed; the trail can over-report, never under-report.
+ *
+ * Durability is Redis's: run it with AOF (`appendfsync everysec` or `always`) for the audit
+ * trail. With replicas, an append acknowledged just before a failover can be lost (replication
+ * is asynchronous); the chain stays verifiable, but the lost tail is gone.
+ */
+
+export interface RedisAuditOptions {
+  /** Prepended to every key, e.g. `simpul:`. */
+  readonly prefix: string;
+  /** The clock stamped on records (ms); kept non-decreasing along the chain. */
+  readonly now?: () => number;
+  /** Most records sealed into one script call. */
+  readonly maxBatch?: number;
+  /** Compare-and-append attempts before giving up under contention. */
+  readonly maxAttempts?: number;
+}
+
+/** Where the trail lives; the `{audit}` hash tag keeps it on one Redis Cluster node. */
+export function redisAuditKeys(prefix: string) {
+  const base = `${prefix}{audit}:`;
+  return {
+    /** Hash: seq, hash, time (ms) of the newest entry. */
+    head: `${base}head`,
+    /** Hash: sequence → the entry's JSON. */
+    entries: `${base}entries`,
+    /** Sorted set: score = time (ms), member = sequence zero-padded to 16 digits. */
+    times: `${base}times`,
+    /** Sorted set per client: score = member = sequence. */
+    client: (clientId: string) => `${base}client:${clientId}`,
+    /** Sorted set per NIK HMAC: score = member = sequence. */
+    nik: (nikHmac: string) => `${base}nik:${nikHmac}`,
+  };
+}
+
+/*
+ * KEYS: head, entries, times, then the index keys the batch touches.
+ * ARGV: expected sequence, expected hash, count, then per record:
+ *   json, hash, time (ms), position of its client index in KEYS, of its NIK index (0 = none).
+ * Replies {1, seq, hash, time} after appending, or {0, seq, hash, time} with the current head.
+ * Everything is checked before anything is written, so a refused batch leaves no trace.
+ */
+const APPEND_LUA = `
+local head = redis.call('HMGET', KEYS[1], 'seq', 'hash', 'time')
+local seq = tonumber(head[1]) or 0
+local hash = head[2] or '${GENESIS_HASH}'
+local time = head[3] or '0'
+if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then
+  return {0, seq, hash, time}
+end
+local count = tonumber(ARGV[3])
+local expected, previous = seq, hash
+for i = 0, count - 1 do
+  local at = 4 + i * 5
+  local entry = cjson.decode(ARGV[at])
+  expected = expected + 1
+  if entry.sequence ~= expected or entry.previousHash ~= previous or entry.hash ~= ARGV[at + 1] then
+    return redis.error_reply('ERR audit batch is not chained on the head it claims')
+  end
+  if redis.call('HEXISTS', KEYS[2], expected) == 1 then
+    return redis.error_reply('ERR audit sequence ' .. expected .. ' is already stored')
+  end
+  previous = ARGV[at + 1]
+end
+for i = 0, count - 1 do
+  local at = 4 + i * 5
+  seq = seq + 1
+  redis.call('HSET', KEYS[2], seq, ARGV[at])
+  redis.call('ZADD', KEYS[3], ARGV[at + 2], string.format('%016d', seq))
+  local client, nik = tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
+  if client > 0 then redis.call('ZADD', KEYS[client], seq, seq) end
+  if nik > 0 then redis.call('ZADD', KEYS[nik], seq, seq) end
+  hash, time = ARGV[at + 1], ARGV[at + 2]
+end
+redis.call('HSET', KEYS[1], 'seq', seq, 'hash', hash, 'time', time)
+return {1, seq, hash, time}
+`;
+
+/*
+ * KEYS: head, entries, times, then zero, one or two index keys (client, NIK).
+ * ARGV: after (cursor sequence), want (limit + 1), from ms or '', to ms (exclusive) or ''.
+ * Because times never decrease along the chain, a time range is a sequence range, found with
+ * one lookup at each end. With an index, the smaller one drives and the other is probed.
+ * Replies {sequences, jsons}; a json is false where an entry is missing.
+ */
+const QUERY_LUA = `
+local low = tonumber(ARGV[1]) + 1
+local want = tonumber(ARGV[2])
+local high = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+if ARGV[3] ~= '' then
+  local first = redis.call('ZRANGEBYSCORE', KEYS[3], ARGV[3], '+inf', 'LIMIT', 0, 1)
+  if #first == 0 then return {{}, {}} end
+  low = math.max(low, tonumber(first[1]))
+end
+if ARGV[4] ~= '' then
+  local last = redis.call('ZREVRANGEBYSCORE', KEYS[3], '(' .. ARGV[4], '-inf', 'LIMIT', 0, 1)
+  if #last == 0 then return {{}, {}} end
+  high = math.min(high, tonumber(last[1]))
+end
+local sequences = {}
+if low <= high then
+  if #KEYS == 3 then
+    for s = low, math.min(high, low + want - 1) do sequences[#sequences + 1] = s end
+  else
+    local driver, probe = KEYS[4], KEYS[5]
+    if probe and redis.call('ZCARD', probe) < redis.call('ZCARD', driver) then
+      driver, probe = probe, driver
+    end
+    while #sequences < want and low <= high do
+      local batch = redis.call('ZRANGEBYSCORE', driver, low, high, 'LIMIT', 0, 256)
+      if #batch == 0 then break end
+      for _, s in ipairs(batch) do
+        if not probe or redis.call('ZSCORE', probe, s) then
+          sequences[#sequences + 1] = tonumber(s)
+          if #sequences >= want then break end
+        end
+      end
+      low = tonumber(batch[#batch]) + 1
+    end
+  end
+end
+if #sequences == 0 then return {{}, {}} end
+return {sequences, redis.call('HMGET', KEYS[2], unpack(sequences))}
+`;
+
+interface Pending {
+  readonly record: AuditRecordInput;
+  resolve(entry: AuditEntry): void;
+  reject(error: unknown): void;
+}
+
+const unavailable = (error: unknown) =>
+  error instanceof StoreUnavailableError
+    ? error
+    : new StoreUnavailableError("audit", (error as Error).message, { cause: error });
+
+function parseHead(reply: readonly unknown[]): AuditHead & { timeMs: number } {
+  const sequence = Number(reply[1]);
+  const timeMs = Number(reply[3] ?? 0);
+  return {
+    sequence,
+    hash: String(reply[2]),
+    timeMs,
+    ...(sequence > 0 ? { time: new Date(timeMs).toISOString() } : {}),
+  };
+}
+
+/**
+ * The Redis implementation of {@link AuditStore}: one chain shared by any number of gateway
+ * processes, appended in batches by a compare-and-append Lua script.
+ *
+ * @example
+ * const audit = createRedisAuditStore(await createRedisConnection({ url }), { prefix: "simpul:" });
+ * const entry = await audit.append(record);
+ */
+export function createRedisAuditStore(
+  redis: RedisConnection,
+  options: RedisAuditOptions,
+): AuditStore {
+  const keys = redisAuditKeys(options.prefix);
+  const now = options.now ?? Date.now;
+  const maxBatch = options.maxBatch ?? 64;
+  const maxAttempts = options.maxAttempts ?? 50;
+  const appendScript = defineScript(redis, "simpulAuditAppendV1", APPEND_LUA);
+  const queryScript = defineScript(redis, "simpulAuditQueryV1", QUERY_LUA);
+  const pending: Pending[] = [];
+  let flushing = false;
+  // The head this process last saw; undefined after a failure, when nothing is known.
+  let known: (AuditHead & { timeMs: number }) | undefined;
+
+  const readHead = async () => {
+    const [sequence, hash, time] = await redis.hmget(keys.head, "seq", "hash", "time");
+    return parseHead([0, sequence ?? 0, hash ?? GENESIS_HASH, time ?? 0]);
+  };
+
+  const commit = async (records: readonly AuditRecordInput[]): Promise<AuditEntry[]> => {
+    for (let attempt = 1; ; attempt++) {
+      const base = known ?? (await readHead());
+      const entries: AuditEntry[] = [];
+      let previous: AuditHead = base;
+      let timeMs = base.timeMs;
+      const indexKeys: string[] = [];
+      const args: (string | number)[] = [base.sequence, base.hash, records.length];
+      const position = (key: string) => {
+        let at = indexKeys.indexOf(key);
+        if (at === -1) at = indexKeys.push(key) - 1;
+        return 4 + at;
+      };
+      for (const record of records) {
+        timeMs = Math.max(now(), timeMs);
+        const entry = await sealEntry(record, previous, timeMs);
+        entries.push(entry);
+        args.push(
+          JSON.stringify(entry),
+          entry.hash,
+          timeMs,
+          position(keys.client(entry.clientId)),
+          entry.nikHmac === undefined ? 0 : position(keys.nik(entry.nikHmac)),
+        );
+        previous = entry;
+      }
+      const reply = (await appendScript(
+        [keys.head, keys.entries, keys.times, ...indexKeys],
+        args,
+      )) as unknown[];
+      known = parseHead(reply);
+      if (reply[0] === 1) return entries;
+      if (attempt >= maxAttempts) {
+        throw new StoreUnavailableError(
+          "audit",
+          `the chain moved under ${maxAttempts} consecutive appends (contention)`,
+        );
+      }
+      // Another process appended first. Past a few rounds, a jittered pause breaks lockstep.
+      if (attempt > 3) await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt));
+    }
+  };
+
+  const flush = async () => {
+    flushing = true;
+    try {
+      while (pending.length > 0) {
+        const batch = pending.splice(0, maxBatch);
+        try {
+          const entries = await commit(batch.map((item) => item.record));
+          for (const [i, item] of batch.entries()) item.resolve(entries[i] as AuditEntry);
+        } catch (error) {
+          known = undefined;
+          const failure = unavailable(error);
+          // Everything queued behind would hit the same Redis; fail it now, not one timeout each.
+          for (const item of [...batch, ...pending.splice(0)]) item.reject(failure);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+
+  const query: AuditStore["query"] = async (request) => {
+    const { after, limit, fromMs, toMs } = parseQuery(request);
+    const indexKeys = [
+      ...(request.clientId === undefined ? [] : [keys.client(request.clientId)]),
+      ...(request.nikHmac === undefined ? [] : [keys.nik(request.nikHmac)]),
+    ];
+    let reply: [number[], (string | null)[]];
+    try {
+      reply = (await queryScript(
+        [keys.head, keys.entries, keys.times, ...indexKeys],
+        [after, limit + 1, fromMs ?? "", toMs ?? ""],
+      )) as [number[], (string | null)[]];
+    } catch (error) {
+      throw unavailable(error);
+    }
+    const [sequences, stored] = reply;
+    const entries = stored
+      .slice(0, limit)
+      .flatMap((json) => (json === null ? [] : [JSON.parse(json) as AuditEntry]));
+    const page: AuditPage =
+      sequences.length > limit
+        ? { entries, nextCursor: String(sequences[limit - 1]) }
+        : { entries };
+    return page;
+  };
+
+  const head = async (): Promise<AuditHead> => {
+    try {
+      const { timeMs: _timeMs, ...current } = await readHead();
+      return current.sequence === 0 ? EMPTY_HEAD : current;
+    } catch (error) {
+      throw unavailable(error);
+    }
+  };
+
+  return {
+    async append(record) {
+      const parsed = parseRecord(record);
+      return new Promise<AuditEntry>((resolve, reject) => {
+        pending.push({ record: parsed, resolve, reject });
+        // Deferred a microtask so appends made in the same tick travel in one batch.
+        if (!flushing) {
+          flushing = true;
+          queueMicrotask(() => void flush());
+        }
+      });
+    },
+    query,
+    export: (filter = {}) => exportPages(query, filter),
+    async verify(range = {}) {
+      try {
+        return await verifyChain({
+          ...range,
+          head: await head(),
+          read: (sequences) => redis.hmget(keys.entries, ...sequences.map(String)),
+        });
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+    head,
+  };
+}
