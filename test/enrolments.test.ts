@@ -25,7 +25,12 @@ afterAll(async () => {
 });
 
 async function check(nik: string, programs?: string[]): Promise<CheckBody> {
-  const response = await postJson(target, CHECK, { nik, ...(programs ? { programs } : {}) }, { token, purpose: PURPOSE });
+  const response = await postJson(
+    target,
+    CHECK,
+    { nik, ...(programs ? { programs } : {}) },
+    { token, purpose: PURPOSE },
+  );
   expect(response.status, await response.clone().text()).toBe(200);
   return (await response.json()) as CheckBody;
 }
@@ -45,7 +50,10 @@ describe("enrolment check over the generated world", () => {
     for (const nik of examples) {
       const body = await check(nik);
       expect(body.complete, `${kind}: all sources should answer`).toBe(true);
-      expect(body.findings.map((f) => f.type), `${kind} example must yield ${finding}`).toContain(finding);
+      expect(
+        body.findings.map((f) => f.type),
+        `${kind} example must yield ${finding}`,
+      ).toContain(finding);
     }
   });
 
@@ -61,10 +69,15 @@ describe("enrolment check over the generated world", () => {
   it("reports per-program status with period, source and as-of time", async () => {
     const [nik] = target.world.examples("CLEAN", 1);
     const body = await check(nik ?? "");
-    expect(body.programs.map((p) => p.program).sort()).toEqual(["BPNT", "BPUM", "BSU", "PBI", "PKH", "PRAKERJA", "BST"].sort());
+    expect(body.programs.map((p) => p.program).sort()).toEqual(
+      ["BPNT", "BPUM", "BSU", "PBI", "PKH", "PRAKERJA", "BST"].sort(),
+    );
     const enrolled = body.programs.filter((p) => p.enrolled);
-    expect(enrolled.length, "clean examples are enrolled in at least one program").toBeGreaterThan(0);
-    for (const program of enrolled) expect(program).toMatchObject({ period: expect.any(String), asOf: expect.any(String) });
+    expect(enrolled.length, "clean examples are enrolled in at least one program").toBeGreaterThan(
+      0,
+    );
+    for (const program of enrolled)
+      expect(program).toMatchObject({ period: expect.any(String), asOf: expect.any(String) });
     expect(body.sources.map((s) => s.status)).toEqual(["OK", "OK", "OK", "OK"]);
   });
 
@@ -87,19 +100,26 @@ describe("when a source fails, the answer is partial and says so", () => {
     return sims;
   };
 
-  it.each(["kemensos", "kemnaker", "kemenkopukm"] as const)("%s down → its programs unknown, others answered", async (source) => {
-    const [nik] = target.world.examples("CLEAN", 1);
-    await simulators()[source].control.down();
-    const started = performance.now();
-    const body = await check(nik ?? "");
-    expect(performance.now() - started, "a down source must not stall the answer past its deadline").toBeLessThan(3_500);
-    expect(body.complete).toBe(false);
-    expect(body.sources.find((s) => s.id === source)?.status).toBe("UNAVAILABLE");
-    for (const program of body.programs) {
-      if (program.source === source) expect(program).toMatchObject({ enrolled: null, status: "UNKNOWN" });
-      else expect(program.enrolled).not.toBeNull();
-    }
-  });
+  it.each(["kemensos", "kemnaker", "kemenkopukm"] as const)(
+    "%s down → its programs unknown, others answered",
+    async (source) => {
+      const [nik] = target.world.examples("CLEAN", 1);
+      await simulators()[source].control.down();
+      const started = performance.now();
+      const body = await check(nik ?? "");
+      expect(
+        performance.now() - started,
+        "a down source must not stall the answer past its deadline",
+      ).toBeLessThan(3_500);
+      expect(body.complete).toBe(false);
+      expect(body.sources.find((s) => s.id === source)?.status).toBe("UNAVAILABLE");
+      for (const program of body.programs) {
+        if (program.source === source)
+          expect(program).toMatchObject({ enrolled: null, status: "UNKNOWN" });
+        else expect(program.enrolled).not.toBeNull();
+      }
+    },
+  );
 
   it("a slow source times out within its deadline and the answer says TIMED_OUT", async () => {
     const [nik] = target.world.examples("CLEAN", 1);

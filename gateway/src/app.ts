@@ -8,6 +8,7 @@ import { accessLog } from "./middleware/access-log.ts";
 import { refuseNikInUrl } from "./middleware/nik-in-url.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
+import { registerAudit } from "./routes/audit/index.ts";
 import { registerDocs } from "./routes/docs/docs.ts";
 import { registerCheck } from "./routes/enrolments/check.ts";
 import { registerCheckBatch } from "./routes/enrolments/check-batch.ts";
@@ -18,6 +19,7 @@ import { registerToken } from "./routes/oauth/token.ts";
 import { registerHealth } from "./routes/ops/health.ts";
 import { registerProblemTypes } from "./routes/ops/problems.ts";
 import { registerPrograms } from "./routes/programs/list.ts";
+import { registerSchemas } from "./routes/schemas/index.ts";
 import { registerSources } from "./routes/sources/list.ts";
 import type { Services } from "./services.ts";
 
@@ -52,7 +54,9 @@ export function createApp(services: Services): OpenAPIHono<GatewayEnv> {
   registerCheck(app);
   registerCheckBatch(app);
   registerPrograms(app);
+  registerSchemas(app);
   registerSources(app);
+  registerAudit(app);
   registerHealth(app);
   registerDocs(app);
   registerProblemTypes(app);

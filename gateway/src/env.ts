@@ -2,6 +2,17 @@
 import type { AccessClaims } from "./auth/tokens.ts";
 import type { Client, Purpose } from "./clients/client.ts";
 import type { Services } from "./services.ts";
+import type { AuditSource } from "./stores/audit/record.ts";
+
+/** What a personal-data handler tells the audit trail about the request it served. */
+export interface AuditNote {
+  readonly nik?: string;
+  readonly nikCount?: number;
+  readonly sources?: readonly AuditSource[];
+  readonly fieldsReleased?: readonly string[];
+  /** Set when the handler released nothing personal although it answered 200. */
+  readonly outcome?: "NOT_FOUND" | "PARTIAL";
+}
 
 /** What a personal-data request declared about itself (X-Road's userId and issue, in spirit). */
 export interface DeclaredPurpose {
@@ -17,5 +28,6 @@ export interface GatewayEnv {
     client: Client;
     claims: AccessClaims;
     declared: DeclaredPurpose;
+    audit: AuditNote;
   };
 }

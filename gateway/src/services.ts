@@ -6,13 +6,19 @@ import type { SigningKey } from "./auth/signing-key.ts";
 import type { TokenVerifier } from "./auth/tokens.ts";
 import type { ClientRegistry } from "./clients/client.ts";
 import type { Logger } from "./logging/logger.ts";
+import type { NikHasher } from "./stores/audit/nik-hmac.ts";
+import type { AuditStore } from "./stores/audit/port.ts";
 import type { RateLimitStore } from "./stores/rate-limit/port.ts";
+import type { SchemaRegistryStore } from "./stores/schema-registry/port.ts";
+import type { ReplayStore } from "./stores/replay/port.ts";
 
 export interface GatewaySettings {
   /** This gateway's issuer identifier (RFC 8414), also the `iss` of its tokens. */
   readonly issuer: string;
   readonly audience: string;
   readonly tokenTtlSeconds: number;
+  /** When the rate-limit store cannot answer: refuse with 503 (`closed`) or admit unmetered. */
+  readonly rateLimitFailure?: "closed" | "open";
 }
 
 /** Static files for /docs, served by the gateway itself so the page needs no internet. */
@@ -26,10 +32,18 @@ export interface Services {
   readonly verifyToken: TokenVerifier;
   readonly clients: ClientRegistry;
   readonly rateLimits: RateLimitStore;
+  /** Token ids (`jti`) already used, e.g. of `private_key_jwt` client assertions. */
+  readonly replay: ReplayStore;
+  /** The append-only, hash-chained trail; personal data is released only once recorded here. */
+  readonly audit: AuditStore;
+  /** Keyed digest of a NIK, so the trail never holds a raw NIK yet can be searched by one. */
+  readonly nikHmac: NikHasher;
   readonly dukcapil: DukcapilAdapter;
   readonly enrolmentSources: readonly EnrolmentAdapter[];
   /** The program catalogue and cross-program rules in force. */
   readonly ruleSet: RuleSet;
+  /** Versioned JSON Schemas that data stewards publish, seeded with the canonical ones. */
+  readonly schemaRegistry: SchemaRegistryStore;
   readonly docsAssets?: DocsAssets;
   readonly logger: Logger;
   /** Extra readiness probes (Redis, sources); each resolves to a short status. */

@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { generateWorld, type World } from "../../adapters/world/index.ts";
 import { createApp } from "../../gateway/src/app.ts";
-import { silentLogger } from "../../gateway/src/logging/logger.ts";
+import { type Logger, silentLogger } from "../../gateway/src/logging/logger.ts";
 import { buildNodeServices, type NodeServices } from "../../gateway/src/node/build-services.ts";
 import { parseNodeConfig } from "../../gateway/src/node/config.ts";
 import { devClient } from "./dev-clients.ts";
@@ -32,9 +32,15 @@ const testEnv = (extra: Record<string, string> = {}) => ({
 });
 
 /** The app called through `app.request`, with the real Node services and simulators. */
-export async function inProcessTarget(): Promise<GatewayTarget> {
+export async function inProcessTarget(
+  options: { env?: Record<string, string>; logger?: Logger } = {},
+): Promise<GatewayTarget> {
   const issuer = "http://simpul.test";
-  const node = await buildNodeServices(parseNodeConfig(testEnv()), silentLogger, issuer);
+  const node = await buildNodeServices(
+    parseNodeConfig(testEnv(options.env)),
+    options.logger ?? silentLogger,
+    issuer,
+  );
   const app = createApp(node.services);
   const world = node.embedded?.world;
   if (!world) throw new Error("embedded sources expected");

@@ -1,13 +1,17 @@
 /** Access tokens (RFC 9068 JWT profile): issued here, verified here, with jose. */
-import { createLocalJWKSet, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { createLocalJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { Scope } from "../clients/client.ts";
+import { refuseHeader } from "./header-policy.ts";
 import { type SigningKey, TOKEN_ALGORITHM } from "./signing-key.ts";
 
 /** RFC 9068 §2.1: access tokens are typed so an ID token can never pass for one. */
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 /** Tokens larger than this are refused before any parsing (a header-size attack surface). */
 export const MAX_TOKEN_BYTES = 4096;
-const CLOCK_SKEW_SECONDS = 30;
+/** Clock difference tolerated between the issuer and this gateway (RFC 7519 §4.1.4 "leeway"). */
+export const CLOCK_SKEW_SECONDS = 30;
+/** The longest lifetime a token of this gateway can have (SIMPUL_TOKEN_TTL_SECONDS' maximum). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
 export interface TokenSettings {
   readonly issuer: string;
@@ -20,6 +24,8 @@ export interface AccessClaims {
   readonly scopes: readonly Scope[];
   readonly jti: string;
   readonly expiresAt: number;
+  /** Who issued the token: this gateway, or a configured external issuer. */
+  readonly issuer?: string;
 }
 
 export interface IssuedToken {
@@ -50,9 +56,29 @@ export async function issueAccessToken(
 
 export type TokenVerdict =
   | { readonly ok: true; readonly claims: AccessClaims }
-  | { readonly ok: false; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /** The token could not be checked (its issuer's keys were unreachable), not found bad. */
+      readonly retryable?: boolean;
+    };
 
 export type TokenVerifier = (token: string) => Promise<TokenVerdict>;
+
+/** A verifier for the tokens of one issuer. */
+export interface IssuerVerifier {
+  readonly issuer: string;
+  readonly verify: TokenVerifier;
+}
+
+/**
+ * The checks every token kind shares before its signature is looked at (size, header policy):
+ * why the token is refused, or `undefined`.
+ */
+export function precheckToken(token: string): string | undefined {
+  if (token.length > MAX_TOKEN_BYTES) return "token too large";
+  return refuseHeader(token);
+}
 
 /**
  * Verifies the gateway's own tokens. The key set is local, so `jku`/`x5u` headers are never
@@ -64,7 +90,8 @@ export function createTokenVerifier(
 ): TokenVerifier {
   const keySet = createLocalJWKSet({ keys: keys.map((key) => key.publicJwk) });
   return async (token) => {
-    if (token.length > MAX_TOKEN_BYTES) return { ok: false, reason: "token too large" };
+    const refused = precheckToken(token);
+    if (refused !== undefined) return { ok: false, reason: refused };
     try {
       const { payload } = await jwtVerify(token, keySet, {
         algorithms: [TOKEN_ALGORITHM],
@@ -73,8 +100,13 @@ export function createTokenVerifier(
         typ: ACCESS_TOKEN_TYPE,
         requiredClaims: ["exp", "iat", "jti", "sub"],
         clockTolerance: CLOCK_SKEW_SECONDS,
+        // Also refuses an `iat` in the future, beyond the skew.
+        maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS,
       });
-      return { ok: true, claims: toClaims(payload) };
+      if (Number(payload.exp) - Number(payload.iat) > MAX_TOKEN_LIFETIME_SECONDS) {
+        return { ok: false, reason: "lifetime too long" };
+      }
+      return { ok: true, claims: toClaims(payload, settings.issuer) };
     } catch (error) {
       if (error instanceof errors.JOSEError) return { ok: false, reason: error.code };
       throw error;
@@ -82,12 +114,41 @@ export function createTokenVerifier(
   };
 }
 
-function toClaims(payload: JWTPayload): AccessClaims {
+/**
+ * Sends each token to the verifier of the issuer it names. The unverified `iss` only picks the
+ * verifier; that verifier then requires the same `iss` under a signature by that issuer's keys.
+ *
+ * @example
+ * const verifyToken = routeByIssuer([{ issuer, verify: createTokenVerifier([key], settings) }]);
+ */
+export function routeByIssuer(verifiers: readonly IssuerVerifier[]): TokenVerifier {
+  const byIssuer = new Map<string, TokenVerifier>();
+  for (const { issuer, verify } of verifiers) {
+    if (byIssuer.has(issuer)) throw new Error(`Two token verifiers for the issuer ${issuer}.`);
+    byIssuer.set(issuer, verify);
+  }
+  return async (token) => {
+    const refused = precheckToken(token);
+    if (refused !== undefined) return { ok: false, reason: refused };
+    let issuer: unknown;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      return { ok: false, reason: "malformed payload" };
+    }
+    const verify = typeof issuer === "string" ? byIssuer.get(issuer) : undefined;
+    if (verify === undefined) return { ok: false, reason: "unknown issuer" };
+    return verify(token);
+  };
+}
+
+function toClaims(payload: JWTPayload, issuer: string): AccessClaims {
   const scope = typeof payload.scope === "string" ? payload.scope : "";
   return {
     clientId: String(payload.sub),
     scopes: scope.split(" ").filter(Boolean) as Scope[],
     jti: String(payload.jti),
     expiresAt: Number(payload.exp),
+    issuer,
   };
 }

@@ -1,4 +1,5 @@
 /** A registered API client: who it is, what it may do, for which purposes, and how often. */
+import type { JWK } from "jose";
 import type { PersonField } from "../../../schemas/src/person.ts";
 
 export const SCOPES = [
@@ -39,8 +40,13 @@ export interface RatePlan {
 export interface Client {
   readonly id: string;
   readonly name: string;
-  /** SHA-256 of the client secret, hex; secrets are high-entropy so a slow hash buys nothing. */
-  readonly secretSha256: string;
+  /**
+   * SHA-256 of the client secret, hex; secrets are high-entropy so a slow hash buys nothing.
+   * Absent for clients that authenticate only with a key (`private_key_jwt`).
+   */
+  readonly secretSha256?: string;
+  /** Public keys the client signs `private_key_jwt` assertions with (RFC 7517 JWK Set). */
+  readonly jwks?: { readonly keys: readonly JWK[] };
   readonly scopes: readonly Scope[];
   readonly purposes: readonly Purpose[];
   /** Person fields this client may receive; verification-only clients have none. */

@@ -89,8 +89,9 @@ async function checkChunk(
 }
 
 /**
- * Checks every input in order, yielding one line per input. Invalid NIKs become error lines.
- * At most `parallelChunks` chunks are in flight, so memory stays flat whatever the batch size.
+ * Checks every input in order, yielding one chunk of lines at a time (one line per input;
+ * invalid NIKs become error lines). At most `parallelChunks` chunks are in flight, so memory
+ * stays flat whatever the batch size, and nothing is computed faster than it is consumed.
  */
 export async function* checkBatch(
   inputs: readonly unknown[],
@@ -98,28 +99,32 @@ export async function* checkBatch(
   deps: CheckDependencies,
   ctx: CallContext,
   options: BatchOptions = DEFAULT_BATCH_OPTIONS,
-): AsyncGenerator<BatchLine> {
+): AsyncGenerator<BatchLine[]> {
   const chunkSize = Math.max(
     1,
     Math.min(
       options.chunkSize,
       deps.dukcapil.maxBulk,
-      ...deps.enrolmentSources.map((s) => s.maxBulk),
+      ...sourcesFor(programs, deps).map((source) => source.maxBulk),
     ),
   );
   const pending: Promise<BatchLine[]>[] = [];
   let next = 0;
   const launch = () => {
+    const start = next;
     const entries = inputs
-      .slice(next, next + chunkSize)
-      .map((value, offset) => ({ index: next + offset, value }));
+      .slice(start, start + chunkSize)
+      .map((value, offset) => ({ index: start + offset, value }));
     next += entries.length;
-    pending.push(checkChunk(entries, programs, deps, ctx));
+    const chunk = checkChunk(entries, programs, deps, ctx);
+    // Rejections are observed when the chunk's turn comes; this keeps them from going unhandled.
+    chunk.catch(() => undefined);
+    pending.push(chunk);
   };
   while (next < inputs.length && pending.length < options.parallelChunks) launch();
   while (pending.length > 0) {
     const lines = await (pending.shift() as Promise<BatchLine[]>);
     if (next < inputs.length && !ctx.signal?.aborted) launch();
-    yield* lines;
+    yield lines;
   }
 }

@@ -21,6 +21,13 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   // 409: the registry itself is inconsistent for this NIK
   DUPLICATE_NIK: 409,
+  // schema registry
+  SCHEMA_NOT_FOUND: 404,
+  SCHEMA_INCOMPATIBLE: 409,
+  SCHEMA_VERSION_EXISTS: 409,
+  SCHEMA_VERSION_NOT_NEWER: 409,
+  SCHEMA_PUBLISH_CONFLICT: 409,
+  SCHEMA_INVALID: 422,
   // 413 / 415
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -39,6 +46,7 @@ export const ERROR_STATUS = {
   SOURCE_UNAVAILABLE: 503,
   SOURCE_TIMEOUT: 504,
   SERVICE_UNAVAILABLE: 503,
+  AUDIT_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -61,6 +69,12 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   PERSON_NOT_FOUND: "No person with this NIK in the civil registry",
   METHOD_NOT_ALLOWED: "This method is not allowed here",
   DUPLICATE_NIK: "The civil registry holds several records for this NIK",
+  SCHEMA_NOT_FOUND: "No such schema subject or version",
+  SCHEMA_INCOMPATIBLE: "The schema breaks the subject's compatibility mode",
+  SCHEMA_VERSION_EXISTS: "This schema version is already published",
+  SCHEMA_VERSION_NOT_NEWER: "A new schema version must come after the latest one",
+  SCHEMA_PUBLISH_CONFLICT: "Another version of this subject was published at the same time",
+  SCHEMA_INVALID: "The schema document cannot be registered",
   PAYLOAD_TOO_LARGE: "The body is too large",
   UNSUPPORTED_MEDIA_TYPE: "The body's content type is not supported",
   NIK_WRONG_LENGTH: "The NIK does not have 16 digits",
@@ -75,6 +89,7 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   SOURCE_UNAVAILABLE: "A source needed for this answer is unavailable",
   SOURCE_TIMEOUT: "A source needed for this answer did not answer in time",
   SERVICE_UNAVAILABLE: "The service is unavailable",
+  AUDIT_UNAVAILABLE: "The audit trail cannot be written, so no personal data is released",
 };
 
 /** Stable `type` per code: a relative URI (RFC 9457 §3.1.1) that the gateway itself documents. */

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { GatewayEnv } from "../env.ts";
+import { StoreUnavailableError } from "../stores/errors.ts";
 import { ERROR_STATUS, type ErrorCode } from "./codes.ts";
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemBody } from "./problem.ts";
 
@@ -25,6 +26,18 @@ export function problemResponse(c: Context<GatewayEnv>, error: ProblemError): Re
 
 export function handleError(error: Error, c: Context<GatewayEnv>): Response {
   if (error instanceof ProblemError) return problemResponse(c, error);
+  if (error instanceof StoreUnavailableError) {
+    // A store that cannot answer in time: fail closed and tell the caller to come back.
+    c.get("services")?.logger.log("error", "store unavailable", {
+      requestId: c.get("requestId"),
+      store: error.store,
+      message: error.message,
+    });
+    return problemResponse(
+      c,
+      new ProblemError("SERVICE_UNAVAILABLE", undefined, {}, { "Retry-After": "1" }),
+    );
+  }
   if (error instanceof HTTPException && error.status === 400) {
     return problemResponse(c, new ProblemError("MALFORMED_JSON", "The body is not valid JSON."));
   }

@@ -57,6 +57,15 @@ export const requireScope = (scope: Scope) =>
       );
     }
     const verdict = await verifyToken(match[1]);
+    if (!verdict.ok && verdict.retryable === true) {
+      // The issuer's keys could not be fetched: the token is unchecked, not known to be bad.
+      throw new ProblemError(
+        "SERVICE_UNAVAILABLE",
+        "The token's issuer cannot be reached to check it; try again shortly.",
+        { retryAfterSeconds: 5 },
+        { "Retry-After": "5" },
+      );
+    }
     if (!verdict.ok) {
       throw new ProblemError(
         "INVALID_TOKEN",

@@ -35,7 +35,18 @@ export function rateLimitHeaders(
 export async function chargeClient(c: Context<GatewayEnv>, cost: number): Promise<void> {
   const client = c.var.client;
   const windows = windowsOf(client.ratePlan);
-  const decision = await c.var.services.rateLimits.consume(`client:${client.id}`, cost, windows);
+  let decision: RateLimitDecision;
+  try {
+    decision = await c.var.services.rateLimits.consume(`client:${client.id}`, cost, windows);
+  } catch (error) {
+    // Operators choose: refuse (closed, the default) or admit unmetered (open) while the store is out.
+    if (c.var.services.settings.rateLimitFailure !== "open") throw error;
+    c.var.services.logger.log("warn", "rate-limit store unavailable; admitting unmetered", {
+      requestId: c.var.requestId,
+      client: client.id,
+    });
+    return;
+  }
   const headers = rateLimitHeaders(decision, windows);
   if (!decision.allowed) {
     throw new ProblemError(

@@ -1,17 +1,20 @@
 /** Wires Node's runtime into the app's services: undici pools, stores, keys, clients, sources. */
 import { readFile } from "node:fs/promises";
+import { createExternalTokenVerifier } from "../auth/external-issuers.ts";
 import { generateSigningKey, importSigningKey } from "../auth/signing-key.ts";
-import { createTokenVerifier } from "../auth/tokens.ts";
+import { createTokenVerifier, routeByIssuer } from "../auth/tokens.ts";
 import { parseClientFile } from "../clients/client-file.ts";
 import { createMemoryClientRegistry } from "../clients/memory-registry.ts";
 import type { Logger } from "../logging/logger.ts";
 import { CURRENT_RULE_SET } from "../programs/rule-set.ts";
 import type { Services } from "../services.ts";
-import { createMemoryRateLimitStore } from "../stores/rate-limit/memory.ts";
+import { createMemoryReplayStore } from "../stores/replay/memory.ts";
 import type { NodeConfig } from "./config.ts";
 import { loadDocsAssets } from "./docs-assets.ts";
 import { type EmbeddedSources, startEmbeddedSources } from "./embedded-sources.ts";
+import { buildSchemaRegistry } from "./schema-registry.ts";
 import { buildSourceAdapters } from "./sources.ts";
+import { buildNodeStores } from "./stores.ts";
 
 export interface NodeServices {
   readonly services: Services;
@@ -40,25 +43,38 @@ export async function buildNodeServices(
         })
       : undefined;
   const { dukcapil, enrolmentSources } = buildSourceAdapters(config, embedded?.simulators);
+  const stores = await buildNodeStores(config);
 
   const services: Services = {
     settings: {
       issuer,
       audience: config.SIMPUL_AUDIENCE,
       tokenTtlSeconds: config.SIMPUL_TOKEN_TTL_SECONDS,
+      rateLimitFailure: config.SIMPUL_RATE_LIMIT_FAILURE,
     },
     signingKey,
-    verifyToken: createTokenVerifier([signingKey], { issuer, audience: config.SIMPUL_AUDIENCE }),
+    verifyToken: routeByIssuer([
+      {
+        issuer,
+        verify: createTokenVerifier([signingKey], { issuer, audience: config.SIMPUL_AUDIENCE }),
+      },
+      ...config.SIMPUL_EXTERNAL_ISSUERS.map((entry) => createExternalTokenVerifier(entry)),
+    ]),
     clients: createMemoryClientRegistry(clients),
-    rateLimits: createMemoryRateLimitStore(),
+    rateLimits: stores.rateLimits,
+    replay: createMemoryReplayStore(),
+    audit: stores.audit,
+    nikHmac: stores.nikHmac,
     dukcapil,
     enrolmentSources,
     ruleSet: CURRENT_RULE_SET,
+    schemaRegistry: await buildSchemaRegistry(stores.redis, config.SIMPUL_REDIS_PREFIX),
     docsAssets: loadDocsAssets(),
     logger,
     readinessChecks: {
       signingKey: async () => signingKey.publicJwk.kid !== undefined,
       clients: async () => (await createMemoryClientRegistry(clients).list()).length > 0,
+      ...(stores.redis ? { redis: async () => (await stores.redis?.ping()) === "PONG" } : {}),
     },
   };
   return {
@@ -67,6 +83,7 @@ export async function buildNodeServices(
     async close() {
       await Promise.all([dukcapil, ...enrolmentSources].map((adapter) => adapter.close()));
       await embedded?.close();
+      await stores.close();
     },
   };
 }

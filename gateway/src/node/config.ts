@@ -1,7 +1,10 @@
 /** Node configuration: read from the environment once, with a schema, at the entry. */
 import { z } from "zod";
+import { ExternalIssuersSetting } from "../auth/external-issuers.ts";
 
 export const DEV_CLIENTS_FILE = "gateway/config/dev-clients.json";
+/** Development only: a published key makes audit digests reversible by anyone. */
+const DEV_AUDIT_KEY = "simpul-development-audit-key-do-not-use-in-production";
 
 const NodeConfig = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -14,6 +17,8 @@ const NodeConfig = z.object({
   SIMPUL_CLIENTS_FILE: z.string().default(DEV_CLIENTS_FILE),
   /** A private EC P-256 JWK (JSON). Without it a key is generated at start-up (development). */
   SIMPUL_SIGNING_KEY: z.string().optional(),
+  /** JSON array of external token issuers (see gateway/src/auth/external-issuers.ts). */
+  SIMPUL_EXTERNAL_ISSUERS: ExternalIssuersSetting.default([]),
   /** `embedded` starts the simulators in-process; anything else is read from SIMPUL_*_URL. */
   SIMPUL_SOURCES: z.enum(["embedded", "external"]).default("embedded"),
   SIMPUL_WORLD_SEED: z.coerce.number().int().default(20_240_101),
@@ -30,6 +35,13 @@ const NodeConfig = z.object({
   SIMPUL_KEMENKOPUKM_URL: z.url().optional(),
   SIMPUL_KEMENKOPUKM_USER: z.string().optional(),
   SIMPUL_KEMENKOPUKM_PASSWORD: z.string().optional(),
+  /** Redis for shared stores (rate limits, audit, replay, registries); memory stores without it. */
+  REDIS_URL: z.string().optional(),
+  SIMPUL_REDIS_PREFIX: z.string().default("simpul:"),
+  SIMPUL_REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+  /** Key of the NIK HMAC in the audit trail (at least 32 bytes); must stay the same across restarts. */
+  SIMPUL_AUDIT_KEY: z.string().min(32).default(DEV_AUDIT_KEY),
+  SIMPUL_RATE_LIMIT_FAILURE: z.enum(["closed", "open"]).default("closed"),
   SIMPUL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -69,6 +81,12 @@ export function parseNodeConfig(env: Record<string, string | undefined>): NodeCo
         "SIMPUL_SIGNING_KEY is not set (a generated key would change at every restart)",
       config.SIMPUL_SOURCES === "embedded" &&
         "SIMPUL_SOURCES is `embedded` (simulated ministries, not real ones)",
+      config.SIMPUL_EXTERNAL_ISSUERS.some((entry) => !entry.jwksUrl.startsWith("https:")) &&
+        "SIMPUL_EXTERNAL_ISSUERS has a jwksUrl over plain http (its keys could be swapped in transit)",
+      config.SIMPUL_AUDIT_KEY === DEV_AUDIT_KEY &&
+        "SIMPUL_AUDIT_KEY is the published development key (audit NIK digests would be reversible)",
+      config.REDIS_URL === undefined &&
+        "REDIS_URL is not set (an in-memory audit trail is lost at every restart)",
     ].filter((reason): reason is string => typeof reason === "string");
     if (refusals.length > 0) {
       throw new ConfigError(

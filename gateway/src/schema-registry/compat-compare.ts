@@ -125,6 +125,19 @@ const isTrivial = (schema: unknown): boolean =>
 
 const asObject = (schema: unknown): JsonObject => (isJsonObject(schema) ? schema : {});
 
+/**
+ * Values of `values` that `others` lacks. Scalars are looked up in a Set so that long code
+ * lists (7 000+ Kemendagri district codes) compare in linear time, not quadratic.
+ */
+function valuesMissingFrom(values: readonly unknown[], others: readonly unknown[]): unknown[] {
+  const isScalar = (v: unknown) => v === null || typeof v !== "object";
+  const scalars = new Set(others.filter(isScalar));
+  const structured = others.filter((v) => !isScalar(v));
+  return values.filter((v) =>
+    isScalar(v) ? !scalars.has(v) : !structured.some((w) => jsonEqual(v, w)),
+  );
+}
+
 const declaredTypes = (schema: JsonObject): ReadonlySet<string> | undefined => {
   const type = schema.type;
   if (typeof type === "string") return new Set([type]);
@@ -701,8 +714,8 @@ class Comparison {
         ),
       ];
     }
-    const removed = ov.filter((v) => !nv.some((w) => jsonEqual(v, w)));
-    const added = nv.filter((v) => !ov.some((w) => jsonEqual(v, w)));
+    const removed = valuesMissingFrom(ov, nv);
+    const added = valuesMissingFrom(nv, ov);
     if (oUsesConst && nUsesConst) {
       if (removed.length === 0) return [];
       return [

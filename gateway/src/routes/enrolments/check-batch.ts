@@ -2,7 +2,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { PROGRAM_CODES, ProgramCode } from "../../../../schemas/src/enrolment.ts";
 import { type BatchLine as BatchLineValue, checkBatch } from "../../enrolments/batch.ts";
+import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
+import { audited } from "../../middleware/audited.ts";
 import { requirePurpose, requireScope } from "../../middleware/auth.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
 import { chargeClient } from "../../middleware/rate-limit.ts";
@@ -62,6 +64,7 @@ export const checkBatchRoute = createRoute({
     "Each NIK costs the client's `batchCostPerNik` against its rate limits, charged up front: a batch that does not fit is refused whole with 429. Results stream as they are ready, in input order.",
   security: [{ oauth2: ["enrolments:batch"] }],
   middleware: [
+    audited("enrolments.checkBatch"),
     requireScope("enrolments:batch"),
     requirePurpose(),
     ...jsonBody(MAX_BATCH_BODY_BYTES),
@@ -98,18 +101,33 @@ function toWire(line: BatchLineValue, region: string | undefined): WireLine {
   return { index: line.index, nik: line.nik, result };
 }
 
+/** Writes one audit record per checked NIK; the chunk is released only once all are written. */
+type RecordChunk = (lines: readonly BatchLineValue[]) => Promise<void>;
+
 /** NDJSON lines for a whole batch, ending with the `done` line that proves completeness. */
 async function* ndjson(
-  lines: AsyncIterable<BatchLineValue>,
+  chunks: AsyncIterable<BatchLineValue[]>,
   region: string | undefined,
+  recordChunk: RecordChunk,
 ): AsyncGenerator<string> {
   const totals = { count: 0, errors: 0, partial: 0 };
-  for await (const line of lines) {
-    const wire = toWire(line, region);
-    totals.count++;
-    if ("error" in wire) totals.errors++;
-    else if ("result" in line && !line.result.complete) totals.partial++;
-    yield `${JSON.stringify(wire)}\n`;
+  for await (const lines of chunks) {
+    const wire = lines.map((line) => toWire(line, region));
+    try {
+      await recordChunk(lines.filter((line, i) => "result" in line && "result" in (wire[i] ?? {})));
+    } catch {
+      // Fail closed mid-stream: stop before releasing unrecorded data; no `done` line follows.
+      yield `${JSON.stringify({ error: { code: "AUDIT_UNAVAILABLE", detail: "The audit trail cannot be written; the batch stopped here." } })}\n`;
+      return;
+    }
+    let text = "";
+    for (const [i, line] of wire.entries()) {
+      totals.count++;
+      if ("error" in line) totals.errors++;
+      else if (!(lines[i] as { result: { complete: boolean } }).result.complete) totals.partial++;
+      text += `${JSON.stringify(line)}\n`;
+    }
+    yield text;
   }
   yield `${JSON.stringify({ done: true, ...totals })}\n`;
 }
@@ -136,9 +154,34 @@ export function registerCheckBatch(app: OpenAPIHono<GatewayEnv>): void {
     // Charged after validation, when the number of NIKs is known; all or nothing.
     await chargeClient(c, body.niks.length * client.ratePlan.batchCostPerNik);
     const ctx = { signal: c.req.raw.signal, traceparent: c.req.header("traceparent") };
-    const lines = checkBatch(body.niks, body.programs ?? PROGRAM_CODES, services, ctx);
+    const chunks = checkBatch(body.niks, body.programs ?? PROGRAM_CODES, services, ctx);
+    c.set("audit", {
+      nikCount: body.niks.length,
+      fieldsReleased: ["civilRegistry", "programs", "findings"],
+    });
+    const { requestId, declared } = c.var;
+    const recordChunk: RecordChunk = async (lines) => {
+      await Promise.all(
+        lines.map(async (line) => {
+          if (!("result" in line)) return;
+          await services.audit.append({
+            requestId,
+            clientId: client.id,
+            purpose: declared.purpose,
+            ...(declared.endUserId ? { endUserId: declared.endUserId } : {}),
+            ...(declared.caseId ? { caseId: declared.caseId } : {}),
+            route: "enrolments.checkBatch",
+            nikHmac: await services.nikHmac(line.nik),
+            sources: auditSources(line.result.sources),
+            outcome: "RELEASED",
+            httpStatus: 200,
+            fieldsReleased: ["civilRegistry", "programs", "findings"],
+          });
+        }),
+      );
+    };
     c.header("Cache-Control", "no-store");
-    const response = c.body(pullStream(ndjson(lines, client.region)), 200, {
+    const response = c.body(pullStream(ndjson(chunks, client.region, recordChunk)), 200, {
       "Content-Type": "application/x-ndjson; charset=utf-8",
     });
     // zod-openapi types `application/x-ndjson` as a JSON body it cannot produce; it is a stream.

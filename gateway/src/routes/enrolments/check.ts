@@ -8,7 +8,9 @@ import {
   SourceOutcome,
 } from "../../../../schemas/src/enrolment.ts";
 import { checkEnrolments } from "../../enrolments/check.ts";
+import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
+import { audited } from "../../middleware/audited.ts";
 import { requirePurpose, requireScope } from "../../middleware/auth.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
@@ -55,6 +57,7 @@ export const checkRoute = createRoute({
     "Asks Dukcapil and every program source in parallel and applies the cross-program rules. When a source is down the answer is partial and says so (`complete: false`); it is never an error.",
   security: [{ oauth2: ["enrolments:check"] }],
   middleware: [
+    audited("enrolments.check"),
     requireScope("enrolments:check"),
     rateLimit(),
     requirePurpose(),
@@ -80,6 +83,11 @@ export function registerCheck(app: OpenAPIHono<GatewayEnv>): void {
     const check = await checkEnrolments(nik, programs ?? PROGRAM_CODES, services, {
       signal: c.req.raw.signal,
       traceparent: c.req.header("traceparent"),
+    });
+    c.set("audit", {
+      nik,
+      sources: auditSources(check.sources),
+      fieldsReleased: ["civilRegistry", "programs", "findings"],
     });
     const findings = [...check.findings];
     // A regional office may check a newcomer (KTP pendatang) one by one; the answer says so.

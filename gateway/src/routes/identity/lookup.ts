@@ -1,8 +1,10 @@
 /** POST /v1/identity/lookup — who is this person, limited to the fields the client is granted. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { Person, type PersonField } from "../../../../schemas/src/person.ts";
+import { auditSource } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
+import { audited } from "../../middleware/audited.ts";
 import { requirePurpose, requireScope } from "../../middleware/auth.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
@@ -35,6 +37,7 @@ export const lookupRoute = createRoute({
     "Returns the person as Dukcapil records them, reduced to the fields granted to the calling client. Requires the `identity:lookup` scope and a declared purpose.",
   security: [{ oauth2: ["identity:lookup"] }],
   middleware: [
+    audited("identity.lookup"),
     requireScope("identity:lookup"),
     rateLimit(),
     requirePurpose(),
@@ -70,6 +73,11 @@ export function registerLookup(app: OpenAPIHono<GatewayEnv>): void {
     const result = await services.dukcapil.lookup(nik, {
       signal: c.req.raw.signal,
       traceparent: c.req.header("traceparent"),
+    });
+    c.set("audit", {
+      nik,
+      sources: [auditSource("dukcapil", result)],
+      fieldsReleased: client.fields,
     });
     if (!result.ok) throw sourceProblem("dukcapil", result.error, services.logger, c.var.requestId);
     const outcome = result.value;

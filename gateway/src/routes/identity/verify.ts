@@ -1,7 +1,9 @@
 /** POST /v1/identity/verify — verify, don't reveal: a verdict per supplied element, nothing else. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { auditSource } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
+import { audited } from "../../middleware/audited.ts";
 import { requirePurpose, requireScope } from "../../middleware/auth.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
@@ -33,7 +35,7 @@ const VerifyRequest = z
 
 const Verdict = z.object({ match: z.boolean(), score: z.number().int().min(0).max(100) }).strict();
 
-const VerifyResponse = z
+export const VerifyResponse = z
   .object({
     verdicts: z.object(Object.fromEntries(ELEMENTS.map((e) => [e, Verdict.optional()]))).strict(),
     threshold: z.number().int(),
@@ -52,6 +54,7 @@ export const verifyRoute = createRoute({
     "For clients that may not read personal data: returns a match verdict and a similarity score per supplied element, and nothing else from the record. Requires `identity:verify` and a declared purpose.",
   security: [{ oauth2: ["identity:verify"] }],
   middleware: [
+    audited("identity.verify"),
     requireScope("identity:verify"),
     rateLimit(),
     requirePurpose(),
@@ -81,6 +84,11 @@ export function registerVerify(app: OpenAPIHono<GatewayEnv>): void {
     const result = await services.dukcapil.verify(nik, elements, threshold, {
       signal: c.req.raw.signal,
       traceparent: c.req.header("traceparent"),
+    });
+    c.set("audit", {
+      nik,
+      sources: [auditSource("dukcapil", result)],
+      fieldsReleased: Object.keys(elements).map((element) => `verdict:${element}`),
     });
     if (!result.ok) throw sourceProblem("dukcapil", result.error, services.logger, c.var.requestId);
     if (result.value.status === "NOT_FOUND") throw new ProblemError("PERSON_NOT_FOUND");

@@ -1,6 +1,6 @@
 /** JWKS and RFC 8414 authorization-server metadata. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { TOKEN_ALGORITHM } from "../../auth/signing-key.ts";
+import { CLIENT_ASSERTION_ALGORITHMS } from "../../auth/client-assertion.ts";
 import { SCOPES } from "../../clients/client.ts";
 import type { GatewayEnv } from "../../env.ts";
 
@@ -27,6 +27,7 @@ const Metadata = z
     grant_types_supported: z.array(z.string()),
     response_types_supported: z.array(z.string()),
     token_endpoint_auth_methods_supported: z.array(z.string()),
+    token_endpoint_auth_signing_alg_values_supported: z.array(z.string()),
     scopes_supported: z.array(z.string()),
     service_documentation: z.string(),
   })
@@ -58,8 +59,13 @@ export function registerDiscovery(app: OpenAPIHono<GatewayEnv>): void {
         grant_types_supported: ["client_credentials"],
         // Only machine clients exist here, so no authorization-endpoint response types.
         response_types_supported: [],
-        token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-        token_endpoint_auth_signing_alg_values_supported: [TOKEN_ALGORITHM],
+        token_endpoint_auth_methods_supported: [
+          "client_secret_basic",
+          "client_secret_post",
+          "private_key_jwt",
+        ],
+        // RFC 8414 §2: the algorithms accepted for `private_key_jwt` assertions.
+        token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
         scopes_supported: [...SCOPES],
         service_documentation: `${issuer}/docs`,
       },

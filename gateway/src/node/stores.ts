@@ -1,0 +1,50 @@
+/** The stateful stores for Node: Redis when REDIS_URL is set (shared by every process), else memory. */
+
+import { createMemoryAuditStore } from "../stores/audit/memory.ts";
+import { createNikHasher, type NikHasher } from "../stores/audit/nik-hmac.ts";
+import type { AuditStore } from "../stores/audit/port.ts";
+import { createRedisAuditStore } from "../stores/audit/redis.ts";
+import { createMemoryRateLimitStore } from "../stores/rate-limit/memory.ts";
+import type { RateLimitStore } from "../stores/rate-limit/port.ts";
+import { createRedisRateLimitStore } from "../stores/rate-limit/redis.ts";
+import { createRedisConnection, type RedisConnection } from "../stores/redis/connection.ts";
+import type { NodeConfig } from "./config.ts";
+
+export interface NodeStores {
+  readonly kind: "memory" | "redis";
+  readonly rateLimits: RateLimitStore;
+  readonly audit: AuditStore;
+  readonly nikHmac: NikHasher;
+  /** The shared connection, when Redis backs the stores (for readiness and other stores). */
+  readonly redis?: RedisConnection;
+  close(): Promise<void>;
+}
+
+export async function buildNodeStores(config: NodeConfig): Promise<NodeStores> {
+  const nikHmac = createNikHasher(config.SIMPUL_AUDIT_KEY);
+  if (config.REDIS_URL === undefined) {
+    return {
+      kind: "memory",
+      rateLimits: createMemoryRateLimitStore(),
+      audit: createMemoryAuditStore(),
+      nikHmac,
+      close: async () => {},
+    };
+  }
+  const redis = await createRedisConnection({
+    url: config.REDIS_URL,
+    commandTimeoutMs: config.SIMPUL_REDIS_COMMAND_TIMEOUT_MS,
+    connectionName: "simpul-gateway",
+  });
+  const prefix = config.SIMPUL_REDIS_PREFIX;
+  return {
+    kind: "redis",
+    rateLimits: createRedisRateLimitStore(redis, { prefix }),
+    audit: createRedisAuditStore(redis, { prefix }),
+    nikHmac,
+    redis,
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** GET /v1/audit/export — the trail (or a filtered part of it) as an NDJSON stream. */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { GatewayEnv } from "../../env.ts";
+import { audited } from "../../middleware/audited.ts";
+import { requirePurpose, requireScope } from "../../middleware/auth.ts";
+import { rateLimit } from "../../middleware/rate-limit.ts";
+import { auditNdjson, NDJSON_MEDIA_TYPE } from "../../stores/audit/ndjson.ts";
+import { AUTHENTICATED, problemResponses } from "../problems.ts";
+import { PurposeHeaders } from "../purpose-headers.ts";
+import { AuditEntry, AuditFilterQuery } from "./schemas.ts";
+
+export const exportRoute = createRoute({
+  method: "get",
+  path: "/v1/audit/export",
+  operationId: "audit.export",
+  tags: ["Audit"],
+  summary: "Export audit entries as NDJSON",
+  security: [{ oauth2: ["audit:read"] }],
+  middleware: [
+    audited("audit.export"),
+    requireScope("audit:read"),
+    rateLimit(),
+    requirePurpose(),
+  ] as const,
+  request: { headers: PurposeHeaders, query: AuditFilterQuery },
+  responses: {
+    200: {
+      description: "One AuditEntry per line, oldest first",
+      content: { [NDJSON_MEDIA_TYPE]: { schema: AuditEntry } },
+    },
+    ...problemResponses([...AUTHENTICATED, "PURPOSE_REQUIRED", "PURPOSE_NOT_ALLOWED"]),
+  },
+});
+
+export function registerExport(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(exportRoute, (c) => {
+    c.set("audit", { fieldsReleased: ["auditEntries"] });
+    const response = c.body(auditNdjson(c.var.services.audit.export(c.req.valid("query"))), 200, {
+      "Content-Type": `${NDJSON_MEDIA_TYPE}; charset=utf-8`,
+    });
+    // zod-openapi types NDJSON as a JSON body it cannot produce; it is a stream.
+    return response as never;
+  });
+}
