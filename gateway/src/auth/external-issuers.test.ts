@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
+import { forgeJws } from "../../../test/support/forge-jws.ts";
 import {
   createExternalTokenVerifier,
   ExternalIssuerConfig,
@@ -82,7 +83,7 @@ async function keycloakToken(
   header: Record<string, unknown> = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
+  return forgeJws({ alg: "RS256", typ: "JWT", kid: key.kid, ...header }, {
     iss: ISSUER,
     aud: "simpul",
     sub: "service-account-kemensos-app",
@@ -92,9 +93,7 @@ async function keycloakToken(
     exp: now + 300,
     jti: crypto.randomUUID(),
     ...claims,
-  })
-    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: key.kid, ...header })
-    .sign(key.privateKey);
+  }, key.privateKey);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
