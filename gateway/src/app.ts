@@ -5,6 +5,9 @@ import type { GatewayEnv } from "./env.ts";
 import { handleError, problemFromZod } from "./errors/handler.ts";
 import { ProblemError } from "./errors/problem.ts";
 import { accessLog } from "./middleware/access-log.ts";
+import { maintenanceGate } from "./middleware/maintenance.ts";
+import { requestMetrics } from "./middleware/request-metrics.ts";
+import { traceContext } from "./middleware/trace-context.ts";
 import { refuseNikInUrl } from "./middleware/nik-in-url.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
@@ -17,6 +20,7 @@ import { registerVerify } from "./routes/identity/verify.ts";
 import { registerDiscovery } from "./routes/oauth/discovery.ts";
 import { registerToken } from "./routes/oauth/token.ts";
 import { registerHealth } from "./routes/ops/health.ts";
+import { registerMetrics } from "./routes/ops/metrics.ts";
 import { registerProblemTypes } from "./routes/ops/problems.ts";
 import { registerPrograms } from "./routes/programs/list.ts";
 import { registerSchemas } from "./routes/schemas/index.ts";
@@ -44,7 +48,9 @@ export function createApp(services: Services): OpenAPIHono<GatewayEnv> {
     c.set("services", services);
     await next();
   });
-  app.use("*", requestId(), securityHeaders(), accessLog(), refuseNikInUrl());
+  app.use("*", requestId(), securityHeaders(), requestMetrics(), accessLog(), traceContext(), refuseNikInUrl());
+  app.use("/v1/*", maintenanceGate());
+  app.use("/oauth/*", maintenanceGate());
   app.onError(handleError);
 
   registerToken(app);
@@ -58,6 +64,7 @@ export function createApp(services: Services): OpenAPIHono<GatewayEnv> {
   registerSources(app);
   registerAudit(app);
   registerHealth(app);
+  registerMetrics(app);
   registerDocs(app);
   registerProblemTypes(app);
 

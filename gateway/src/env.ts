@@ -1,6 +1,7 @@
 /** The Hono environment every route and middleware shares. */
 import type { AccessClaims } from "./auth/tokens.ts";
 import type { Client, Purpose } from "./clients/client.ts";
+import type { TraceContext } from "./middleware/trace-context.ts";
 import type { Services } from "./services.ts";
 import type { AuditSource } from "./stores/audit/record.ts";
 
@@ -29,5 +30,6 @@ export interface GatewayEnv {
     claims: AccessClaims;
     declared: DeclaredPurpose;
     audit: AuditNote;
+    trace: TraceContext;
   };
 }

@@ -1,41 +1,101 @@
 /** Node entry: parses config, wires the runtime, serves the app, shuts down cleanly. */
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
+import { Hono } from "hono";
 import { createApp } from "./app.ts";
 import { createJsonLogger } from "./logging/logger.ts";
 import { buildNodeServices } from "./node/build-services.ts";
 import { ConfigError, parseNodeConfig } from "./node/config.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "./routes/ops/metrics.ts";
+
+const hostPort = (address: string, port: number) =>
+  `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
 
 async function main(): Promise<void> {
   const config = parseNodeConfig(process.env);
   const logger = createJsonLogger(config.SIMPUL_LOG_LEVEL);
   const origin = config.SIMPUL_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   const node = await buildNodeServices(config, logger, origin.replace(/\/$/, ""));
-  const app = createApp(node.services);
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
-    const base = `http://${info.address.includes(":") ? `[${info.address}]` : info.address}:${info.port}`;
-    console.log(`Simpul gateway listening on ${base}`);
-    console.log(`  API docs:  ${base}/docs`);
-    console.log(`  OpenAPI:   ${base}/openapi.json`);
-    if (node.embedded) {
-      console.log(
-        `  Sources:   embedded simulators (${config.SIMPUL_WORLD_SIZE} synthetic persons, seed ${config.SIMPUL_WORLD_SEED})`,
-      );
-      console.log(`  Demo clients: ${config.SIMPUL_CLIENTS_FILE} (development only)`);
-    }
+  const { services } = node;
+  const app = createApp(services);
+  const maintenance = services.maintenance ?? { enabled: false };
+
+  const server = serve(
+    {
+      fetch: async (request, env) => {
+        const response = await app.fetch(request, env);
+        // While draining, ask keep-alive clients to reconnect (to another instance).
+        if (maintenance.draining) response.headers.set("Connection", "close");
+        return response;
+      },
+      hostname: config.HOST,
+      port: config.PORT,
+    },
+    (info) => {
+      const base = hostPort(info.address, info.port);
+      console.log(`Simpul gateway listening on ${base}`);
+      console.log(`  API docs:  ${base}/docs`);
+      console.log(`  OpenAPI:   ${base}/openapi.json`);
+      if (node.embedded) {
+        console.log(
+          `  Sources:   embedded simulators (${config.SIMPUL_WORLD_SIZE} synthetic persons, seed ${config.SIMPUL_WORLD_SEED})`,
+        );
+        console.log(`  Demo clients: ${config.SIMPUL_CLIENTS_FILE} (development only)`);
+      }
+    },
+  ) as Server;
+
+  const metricsServer =
+    config.SIMPUL_METRICS_PORT && services.metrics
+      ? serve(
+          {
+            fetch: new Hono().get("/metrics", (c) =>
+              c.body(services.metrics?.registry.render() ?? "", 200, {
+                "Content-Type": PROMETHEUS_CONTENT_TYPE,
+              }),
+            ).fetch,
+            // Unauthenticated, so only ever on loopback.
+            hostname: "127.0.0.1",
+            port: config.SIMPUL_METRICS_PORT,
+          },
+          (info) => console.log(`  Metrics:   ${hostPort(info.address, info.port)}/metrics`),
+        )
+      : undefined;
+
+  process.on("SIGUSR2", () => {
+    maintenance.enabled = !maintenance.enabled;
+    logger.log("warn", "maintenance mode toggled", { enabled: maintenance.enabled });
   });
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.log("info", "shutting down", { signal });
-    server.close(async () => {
-      await node.close();
-      process.exit(0);
-    });
+    maintenance.draining = true;
+    logger.log("info", "draining", { signal });
+    // Stop accepting; in-flight requests finish; idle keep-alive sockets are closed as they idle.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+    const timedOut = await Promise.race([
+      closed.then(() => false),
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(true), config.SIMPUL_SHUTDOWN_TIMEOUT_MS).unref(),
+      ),
+    ]);
+    clearInterval(sweeper);
+    if (timedOut) {
+      logger.log("warn", "shutdown timeout reached; closing remaining connections");
+      server.closeAllConnections();
+    }
+    metricsServer?.close();
+    // Every audit append is awaited by its request, so the trail is complete once requests are.
+    await node.close();
+    logger.log("info", "stopped", { signal });
+    process.exit(0);
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
 }
 
 main().catch((error: unknown) => {

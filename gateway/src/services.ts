@@ -6,17 +6,20 @@ import type { SigningKey } from "./auth/signing-key.ts";
 import type { TokenVerifier } from "./auth/tokens.ts";
 import type { ClientRegistry } from "./clients/client.ts";
 import type { Logger } from "./logging/logger.ts";
+import type { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import type { NikHasher } from "./stores/audit/nik-hmac.ts";
 import type { AuditStore } from "./stores/audit/port.ts";
 import type { RateLimitStore } from "./stores/rate-limit/port.ts";
-import type { SchemaRegistryStore } from "./stores/schema-registry/port.ts";
 import type { ReplayStore } from "./stores/replay/port.ts";
+import type { SchemaRegistryStore } from "./stores/schema-registry/port.ts";
 
 export interface GatewaySettings {
   /** This gateway's issuer identifier (RFC 8414), also the `iss` of its tokens. */
   readonly issuer: string;
   readonly audience: string;
   readonly tokenTtlSeconds: number;
+  /** Bearer token that opens `GET /metrics` on the main port; unset keeps it closed. */
+  readonly metricsToken?: string;
   /** When the rate-limit store cannot answer: refuse with 503 (`closed`) or admit unmetered. */
   readonly rateLimitFailure?: "closed" | "open";
 }
@@ -46,6 +49,12 @@ export interface Services {
   readonly schemaRegistry: SchemaRegistryStore;
   readonly docsAssets?: DocsAssets;
   readonly logger: Logger;
+  readonly metrics?: GatewayMetrics;
+  /**
+   * While `enabled`, every API route answers 503 and readiness fails; while `draining` (on
+   * shutdown) requests are still served but readiness fails, so load balancers move away.
+   */
+  readonly maintenance?: { enabled: boolean; draining?: boolean };
   /** Extra readiness probes (Redis, sources); each resolves to a short status. */
   readonly readinessChecks?: Readonly<Record<string, () => Promise<boolean>>>;
 }

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
+import type { Simulators } from "../../adapters/simulators/index.ts";
 import { generateWorld, type World } from "../../adapters/world/index.ts";
 import { createApp } from "../../gateway/src/app.ts";
 import { type Logger, silentLogger } from "../../gateway/src/logging/logger.ts";
@@ -20,6 +21,9 @@ export interface GatewayTarget {
   /** The same synthetic world the gateway's simulators serve. */
   readonly world: World;
   readonly node?: NodeServices;
+  /** The gateway's process and what it printed, when it runs in a child process. */
+  readonly child?: ChildProcess;
+  output?(): string;
   close(): Promise<void>;
 }
 
@@ -94,6 +98,8 @@ export async function overHttpTarget(
   return {
     name: "over HTTP",
     baseUrl: base,
+    child,
+    output: () => output,
     fetch: (path, init) => fetch(`${base}${path}`, init),
     world: generateWorld(TEST_WORLD),
     async close() {
@@ -140,4 +146,24 @@ export function postJson(
     },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
+}
+
+/** Environment that points a gateway at simulators running in the test process. */
+export function externalSourcesEnv(simulators: Simulators): Record<string, string> {
+  const { dukcapil, kemensos, kemnaker, kemenkopukm } = simulators;
+  return {
+    SIMPUL_SOURCES: "external",
+    SIMPUL_DUKCAPIL_URL: dukcapil.url,
+    SIMPUL_DUKCAPIL_USER: dukcapil.credentials.user_id,
+    SIMPUL_DUKCAPIL_PASSWORD: dukcapil.credentials.password,
+    SIMPUL_DUKCAPIL_IP: dukcapil.credentials.ip_user,
+    SIMPUL_KEMENSOS_URL: kemensos.url,
+    SIMPUL_KEMENSOS_API_KEY: kemensos.credentials.apiKey,
+    SIMPUL_KEMNAKER_URL: kemnaker.url,
+    SIMPUL_KEMNAKER_CLIENT_ID: kemnaker.credentials.clientId,
+    SIMPUL_KEMNAKER_CLIENT_SECRET: kemnaker.credentials.clientSecret,
+    SIMPUL_KEMENKOPUKM_URL: kemenkopukm.url,
+    SIMPUL_KEMENKOPUKM_USER: kemenkopukm.credentials.username,
+    SIMPUL_KEMENKOPUKM_PASSWORD: kemenkopukm.credentials.password,
+  };
 }

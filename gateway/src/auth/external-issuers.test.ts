@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { forgeJws } from "../../../test/support/forge-jws.ts";
 import {
   createExternalTokenVerifier,
@@ -18,9 +18,21 @@ interface IssuerKey {
   readonly publicJwk: JWK;
 }
 
+// RSA key generation is slow, so a few pairs are made once and handed out in turn: any two
+// keys a test asks for in a row differ.
+const pairs: { privateKey: CryptoKey; publicJwk: JWK }[] = [];
+let handedOut = 0;
+beforeAll(async () => {
+  for (let i = 0; i < 3; i++) {
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+    pairs.push({ privateKey, publicJwk: await exportJWK(publicKey) });
+  }
+});
+
 async function issuerKey(kid: string): Promise<IssuerKey> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256" } };
+  const pair = pairs[handedOut++ % pairs.length];
+  if (pair === undefined) throw new Error("no key pairs");
+  return { kid, privateKey: pair.privateKey, publicJwk: { ...pair.publicJwk, kid, alg: "RS256" } };
 }
 
 /** A JWKS endpoint on loopback that counts how often it is fetched. */
@@ -83,17 +95,21 @@ async function keycloakToken(
   header: Record<string, unknown> = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return forgeJws({ alg: "RS256", typ: "JWT", kid: key.kid, ...header }, {
-    iss: ISSUER,
-    aud: "simpul",
-    sub: "service-account-kemensos-app",
-    azp: "kemensos-app",
-    scope: "profile identity:lookup email",
-    iat: now,
-    exp: now + 300,
-    jti: crypto.randomUUID(),
-    ...claims,
-  }, key.privateKey);
+  return forgeJws(
+    { alg: "RS256", typ: "JWT", kid: key.kid, ...header },
+    {
+      iss: ISSUER,
+      aud: "simpul",
+      sub: "service-account-kemensos-app",
+      azp: "kemensos-app",
+      scope: "profile identity:lookup email",
+      iat: now,
+      exp: now + 300,
+      jti: crypto.randomUUID(),
+      ...claims,
+    },
+    key.privateKey,
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -264,7 +280,11 @@ describe("external issuers", () => {
     const parsed = ExternalIssuersSetting.parse(
       JSON.stringify([{ ...base, algorithms: ["RS256"], clients: ["kemensos-app"] }]),
     );
-    expect(parsed[0]).toMatchObject({ typ: "at+jwt", clientIdClaim: "client_id", cooldownSeconds: 30 });
+    expect(parsed[0]).toMatchObject({
+      typ: "at+jwt",
+      clientIdClaim: "client_id",
+      cooldownSeconds: 30,
+    });
     expect(
       ExternalIssuersSetting.safeParse(
         JSON.stringify([

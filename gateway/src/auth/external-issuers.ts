@@ -123,7 +123,9 @@ export function createExternalTokenVerifier(
     const response = await baseFetch(url, init);
     const maxAge = maxAgeSeconds(response.headers.get("cache-control"));
     serverFreshUntil =
-      maxAge === undefined ? Number.POSITIVE_INFINITY : Date.now() + Math.max(maxAge * 1000, cooldownMs);
+      maxAge === undefined
+        ? Number.POSITIVE_INFINITY
+        : Date.now() + Math.max(maxAge * 1000, cooldownMs);
     return response;
   };
   const keySet = createRemoteJWKSet(new URL(config.jwksUrl), {

@@ -13,5 +13,6 @@ export const accessLog = () =>
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       client: c.get("client")?.id,
+      traceId: c.get("trace")?.traceId,
     });
   });

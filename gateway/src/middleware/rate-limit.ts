@@ -49,6 +49,7 @@ export async function chargeClient(c: Context<GatewayEnv>, cost: number): Promis
   }
   const headers = rateLimitHeaders(decision, windows);
   if (!decision.allowed) {
+    c.var.services.metrics?.rateLimitRefusals.inc({ client: client.id });
     throw new ProblemError(
       "RATE_LIMITED",
       cost > decision.limit

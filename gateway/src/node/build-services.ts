@@ -6,9 +6,10 @@ import { createTokenVerifier, routeByIssuer } from "../auth/tokens.ts";
 import { parseClientFile } from "../clients/client-file.ts";
 import { createMemoryClientRegistry } from "../clients/memory-registry.ts";
 import type { Logger } from "../logging/logger.ts";
+import { createGatewayMetrics } from "../metrics/gateway-metrics.ts";
+import { instrumentAuditStore } from "../metrics/instrument.ts";
 import { CURRENT_RULE_SET } from "../programs/rule-set.ts";
 import type { Services } from "../services.ts";
-import { createMemoryReplayStore } from "../stores/replay/memory.ts";
 import type { NodeConfig } from "./config.ts";
 import { loadDocsAssets } from "./docs-assets.ts";
 import { type EmbeddedSources, startEmbeddedSources } from "./embedded-sources.ts";
@@ -42,7 +43,10 @@ export async function buildNodeServices(
           size: config.SIMPUL_WORLD_SIZE,
         })
       : undefined;
-  const { dukcapil, enrolmentSources } = buildSourceAdapters(config, embedded?.simulators);
+  let sourceHealth: () => ReturnType<Services["dukcapil"]["health"]>[] = () => [];
+  const metrics = createGatewayMetrics(() => sourceHealth());
+  const { dukcapil, enrolmentSources } = buildSourceAdapters(config, embedded?.simulators, metrics);
+  sourceHealth = () => [dukcapil, ...enrolmentSources].map((adapter) => adapter.health());
   const stores = await buildNodeStores(config);
 
   const services: Services = {
@@ -51,6 +55,7 @@ export async function buildNodeServices(
       audience: config.SIMPUL_AUDIENCE,
       tokenTtlSeconds: config.SIMPUL_TOKEN_TTL_SECONDS,
       rateLimitFailure: config.SIMPUL_RATE_LIMIT_FAILURE,
+      ...(config.SIMPUL_METRICS_TOKEN ? { metricsToken: config.SIMPUL_METRICS_TOKEN } : {}),
     },
     signingKey,
     verifyToken: routeByIssuer([
@@ -62,8 +67,8 @@ export async function buildNodeServices(
     ]),
     clients: createMemoryClientRegistry(clients),
     rateLimits: stores.rateLimits,
-    replay: createMemoryReplayStore(),
-    audit: stores.audit,
+    replay: stores.replay,
+    audit: instrumentAuditStore(stores.audit, metrics),
     nikHmac: stores.nikHmac,
     dukcapil,
     enrolmentSources,
@@ -71,6 +76,8 @@ export async function buildNodeServices(
     schemaRegistry: await buildSchemaRegistry(stores.redis, config.SIMPUL_REDIS_PREFIX),
     docsAssets: loadDocsAssets(),
     logger,
+    metrics,
+    maintenance: { enabled: config.SIMPUL_MAINTENANCE },
     readinessChecks: {
       signingKey: async () => signingKey.publicJwk.kid !== undefined,
       clients: async () => (await createMemoryClientRegistry(clients).list()).length > 0,

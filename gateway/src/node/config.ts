@@ -41,6 +41,14 @@ const NodeConfig = z.object({
   SIMPUL_REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(500),
   /** Key of the NIK HMAC in the audit trail (at least 32 bytes); must stay the same across restarts. */
   SIMPUL_AUDIT_KEY: z.string().min(32).default(DEV_AUDIT_KEY),
+  /** Opens `GET /metrics` on the main port to holders of this bearer token. */
+  SIMPUL_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Serves `/metrics` (no token) on this loopback port, for a local Prometheus agent. */
+  SIMPUL_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  /** Start in maintenance mode (API answers 503); SIGUSR2 toggles it at run time. */
+  SIMPUL_MAINTENANCE: z.stringbool().default(false),
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  SIMPUL_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   SIMPUL_RATE_LIMIT_FAILURE: z.enum(["closed", "open"]).default("closed"),
   SIMPUL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });

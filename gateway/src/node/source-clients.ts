@@ -3,21 +3,28 @@
 import type { SourceId } from "../../../adapters/core/source.ts";
 import { createSourceClient, type SourceClient } from "../../../adapters/core/source-client.ts";
 import { createUndiciTransport } from "../../../adapters/core/undici-transport.ts";
+import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
+import { instrumentSourceClient } from "../metrics/instrument.ts";
 
 /** Timeouts and caps per source: Dukcapil answers small records fast; bulk replies are larger. */
 const POLICY: Record<
   SourceId,
   { timeoutMs: number; maxResponseBytes: number; maxConcurrent: number }
 > = {
-  dukcapil: { timeoutMs: 3_000, maxResponseBytes: 256 * 1024, maxConcurrent: 256 },
+  // A CALL_NIK_BULK reply of 1,000 records is about 0.8 MB.
+  dukcapil: { timeoutMs: 3_000, maxResponseBytes: 2 * 1024 * 1024, maxConcurrent: 256 },
   kemensos: { timeoutMs: 3_000, maxResponseBytes: 4 * 1024 * 1024, maxConcurrent: 256 },
   kemnaker: { timeoutMs: 3_000, maxResponseBytes: 4 * 1024 * 1024, maxConcurrent: 256 },
   kemenkopukm: { timeoutMs: 3_000, maxResponseBytes: 4 * 1024 * 1024, maxConcurrent: 256 },
 };
 
-export function nodeSourceClient(id: SourceId, url: string): SourceClient {
+export function nodeSourceClient(
+  id: SourceId,
+  url: string,
+  metrics?: GatewayMetrics,
+): SourceClient {
   const policy = POLICY[id];
-  return createSourceClient({
+  const client = createSourceClient({
     id,
     transport: createUndiciTransport({ origin: url, connections: 64 }),
     timeoutMs: policy.timeoutMs,
@@ -29,4 +36,5 @@ export function nodeSourceClient(id: SourceId, url: string): SourceClient {
     maxConcurrent: policy.maxConcurrent,
     maxQueue: policy.maxConcurrent * 8,
   });
+  return metrics ? instrumentSourceClient(client, metrics) : client;
 }

@@ -5,6 +5,7 @@ import { createKemenkopUkmAdapter } from "../../../adapters/kemenkopukm/adapter.
 import { createKemensosAdapter } from "../../../adapters/kemensos/adapter.ts";
 import { createKemnakerAdapter } from "../../../adapters/kemnaker/adapter.ts";
 import type { Simulators } from "../../../adapters/simulators/index.ts";
+import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
 import type { NodeConfig } from "./config.ts";
 import { nodeSourceClient } from "./source-clients.ts";
 
@@ -43,27 +44,31 @@ function configuredTargets(config: NodeConfig): Targets {
   };
 }
 
-export function buildSourceAdapters(config: NodeConfig, simulators?: Simulators): SourceAdapters {
+export function buildSourceAdapters(
+  config: NodeConfig,
+  simulators?: Simulators,
+  metrics?: GatewayMetrics,
+): SourceAdapters {
   const targets: Targets = simulators ?? configuredTargets(config);
   return {
     dukcapil: createDukcapilAdapter({
-      client: nodeSourceClient("dukcapil", targets.dukcapil.url),
+      client: nodeSourceClient("dukcapil", targets.dukcapil.url, metrics),
       baseUrl: targets.dukcapil.url,
       credentials: targets.dukcapil.credentials,
     }),
     enrolmentSources: [
       createKemensosAdapter({
-        client: nodeSourceClient("kemensos", targets.kemensos.url),
+        client: nodeSourceClient("kemensos", targets.kemensos.url, metrics),
         baseUrl: targets.kemensos.url,
         credentials: targets.kemensos.credentials,
       }),
       createKemnakerAdapter({
-        client: nodeSourceClient("kemnaker", targets.kemnaker.url),
+        client: nodeSourceClient("kemnaker", targets.kemnaker.url, metrics),
         baseUrl: targets.kemnaker.url,
         credentials: targets.kemnaker.credentials,
       }),
       createKemenkopUkmAdapter({
-        client: nodeSourceClient("kemenkopukm", targets.kemenkopukm.url),
+        client: nodeSourceClient("kemenkopukm", targets.kemenkopukm.url, metrics),
         baseUrl: targets.kemenkopukm.url,
         credentials: targets.kemenkopukm.credentials,
       }),

@@ -8,6 +8,9 @@ import { createMemoryRateLimitStore } from "../stores/rate-limit/memory.ts";
 import type { RateLimitStore } from "../stores/rate-limit/port.ts";
 import { createRedisRateLimitStore } from "../stores/rate-limit/redis.ts";
 import { createRedisConnection, type RedisConnection } from "../stores/redis/connection.ts";
+import { createMemoryReplayStore } from "../stores/replay/memory.ts";
+import type { ReplayStore } from "../stores/replay/port.ts";
+import { createRedisReplayStore } from "../stores/replay/redis.ts";
 import type { NodeConfig } from "./config.ts";
 
 export interface NodeStores {
@@ -15,6 +18,7 @@ export interface NodeStores {
   readonly rateLimits: RateLimitStore;
   readonly audit: AuditStore;
   readonly nikHmac: NikHasher;
+  readonly replay: ReplayStore;
   /** The shared connection, when Redis backs the stores (for readiness and other stores). */
   readonly redis?: RedisConnection;
   close(): Promise<void>;
@@ -28,6 +32,7 @@ export async function buildNodeStores(config: NodeConfig): Promise<NodeStores> {
       rateLimits: createMemoryRateLimitStore(),
       audit: createMemoryAuditStore(),
       nikHmac,
+      replay: createMemoryReplayStore(),
       close: async () => {},
     };
   }
@@ -42,6 +47,7 @@ export async function buildNodeStores(config: NodeConfig): Promise<NodeStores> {
     rateLimits: createRedisRateLimitStore(redis, { prefix }),
     audit: createRedisAuditStore(redis, { prefix }),
     nikHmac,
+    replay: createRedisReplayStore(redis, { prefix }),
     redis,
     async close() {
       await redis.quit().catch(() => redis.disconnect());

@@ -153,7 +153,7 @@ export function registerCheckBatch(app: OpenAPIHono<GatewayEnv>): void {
     const body = c.req.valid("json");
     // Charged after validation, when the number of NIKs is known; all or nothing.
     await chargeClient(c, body.niks.length * client.ratePlan.batchCostPerNik);
-    const ctx = { signal: c.req.raw.signal, traceparent: c.req.header("traceparent") };
+    const ctx = { signal: c.req.raw.signal, traceparent: c.var.trace.traceparent };
     const chunks = checkBatch(body.niks, body.programs ?? PROGRAM_CODES, services, ctx);
     c.set("audit", {
       nikCount: body.niks.length,

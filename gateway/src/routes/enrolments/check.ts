@@ -82,7 +82,7 @@ export function registerCheck(app: OpenAPIHono<GatewayEnv>): void {
     const { nik, programs } = c.req.valid("json");
     const check = await checkEnrolments(nik, programs ?? PROGRAM_CODES, services, {
       signal: c.req.raw.signal,
-      traceparent: c.req.header("traceparent"),
+      traceparent: c.var.trace.traceparent,
     });
     c.set("audit", {
       nik,

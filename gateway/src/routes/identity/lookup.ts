@@ -72,7 +72,7 @@ export function registerLookup(app: OpenAPIHono<GatewayEnv>): void {
     const { nik } = c.req.valid("json");
     const result = await services.dukcapil.lookup(nik, {
       signal: c.req.raw.signal,
-      traceparent: c.req.header("traceparent"),
+      traceparent: c.var.trace.traceparent,
     });
     c.set("audit", {
       nik,

@@ -83,7 +83,7 @@ export function registerVerify(app: OpenAPIHono<GatewayEnv>): void {
     const { nik, threshold, ...elements } = c.req.valid("json");
     const result = await services.dukcapil.verify(nik, elements, threshold, {
       signal: c.req.raw.signal,
-      traceparent: c.req.header("traceparent"),
+      traceparent: c.var.trace.traceparent,
     });
     c.set("audit", {
       nik,

@@ -251,6 +251,7 @@ export function registerToken(app: OpenAPIHono<GatewayEnv>): void {
       client.id,
       scopes,
     );
+    services.metrics?.tokensIssued.inc({ client: client.id });
     services.logger.log("info", "token issued", { requestId: c.var.requestId, client: client.id });
     // RFC 6749 §5.1: token responses must not be cached.
     c.header("Cache-Control", "no-store");

@@ -64,9 +64,9 @@ export function describeSchemaRegistryStoreContract(
         reason: "VERSION_EXISTS",
         latest: "1.0.0",
       });
-      expect(
-        await store.publish("finding", publication("finding", "1.0.0-rc.1"), "1.0.0"),
-      ).toEqual({ ok: false, reason: "NOT_NEWER", latest: "1.0.0" });
+      expect(await store.publish("finding", publication("finding", "1.0.0-rc.1"), "1.0.0")).toEqual(
+        { ok: false, reason: "NOT_NEWER", latest: "1.0.0" },
+      );
       expect((await store.listVersions("finding")).map((r) => r.version)).toEqual(["1.0.0"]);
     });
 
@@ -78,7 +78,10 @@ export function describeSchemaRegistryStoreContract(
           store.publish("race", publication("race", `1.${i + 1}.0`), "1.0.0"),
         ),
       );
-      expect(outcomes.filter((outcome) => outcome.ok), "one publish must win").toHaveLength(1);
+      expect(
+        outcomes.filter((outcome) => outcome.ok),
+        "one publish must win",
+      ).toHaveLength(1);
       expect(outcomes.filter((o) => !o.ok && o.reason === "STALE")).toHaveLength(19);
       expect(await store.listVersions("race")).toHaveLength(2);
     });

@@ -1,5 +1,8 @@
 /** A schema registry shared by every gateway process, kept in Redis (Node only). */
-import { type CompatibilityMode, isCompatibilityMode } from "../../schema-registry/compatibility.ts";
+import {
+  type CompatibilityMode,
+  isCompatibilityMode,
+} from "../../schema-registry/compatibility.ts";
 import { compareSemver } from "../../schema-registry/subjects.ts";
 import { StoreUnavailableError } from "../errors.ts";
 import type { RedisConnection } from "../redis/connection.ts";
@@ -110,7 +113,12 @@ export function createRedisSchemaRegistryStore(
               redis.lindex(key(subject, "versions"), -1),
               redis.get(key(subject, "mode")),
             ]);
-            return { subject, latestVersion: latest ?? "", versionCount: count, mode: readMode(mode) };
+            return {
+              subject,
+              latestVersion: latest ?? "",
+              versionCount: count,
+              mode: readMode(mode),
+            };
           }),
         );
         return rows.filter((row) => row.versionCount > 0);
@@ -131,7 +139,12 @@ export function createRedisSchemaRegistryStore(
           expectedLatest === null || compareSemver(publication.version, expectedLatest) > 0;
         const reply = (await publishScript(
           [key(subject, "versions"), key(subject, `v:${publication.version}`)],
-          [expectedLatest ?? "", publication.version, JSON.stringify(publication), newer ? "1" : "0"],
+          [
+            expectedLatest ?? "",
+            publication.version,
+            JSON.stringify(publication),
+            newer ? "1" : "0",
+          ],
         )) as [string, string];
         const [status, latestText] = reply;
         if (status === "OK") return { ok: true, record: { subject, ...publication } };
