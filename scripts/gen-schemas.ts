@@ -6,7 +6,8 @@ import { buildSchemaFiles, findSchemaDrift, SCHEMAS_DIR } from "./schema-catalog
 const files = buildSchemaFiles();
 if (process.argv.includes("--check")) {
   const drift = findSchemaDrift(SCHEMAS_DIR, files);
-  for (const { file, status } of drift) console.log(`DRIFTED (${status}): ${join(SCHEMAS_DIR, file)}`);
+  for (const { file, status } of drift)
+    console.log(`DRIFTED (${status}): ${join(SCHEMAS_DIR, file)}`);
   if (drift.length > 0) {
     console.error(
       `${drift.length} schema file(s) differ from their zod sources; run \`npm run gen\` and commit.`,

@@ -16,7 +16,13 @@ import { VerifyResponse } from "../gateway/src/routes/identity/verify.ts";
 import { SCHEMA_DIALECT_2020_12 } from "../gateway/src/schema-registry/schema-document.ts";
 import { schemaId } from "../gateway/src/schema-registry/subjects.ts";
 import { AuditEntrySchema } from "../gateway/src/stores/audit/record.ts";
-import { Finding, PROGRAM_CODES, Program, ProgramEnrolment, RuleSet } from "../schemas/src/enrolment.ts";
+import {
+  Finding,
+  PROGRAM_CODES,
+  Program,
+  ProgramEnrolment,
+  RuleSet,
+} from "../schemas/src/enrolment.ts";
 import { Household } from "../schemas/src/household.ts";
 import {
   FAMILY_RELATIONSHIPS,
@@ -205,7 +211,8 @@ export const CATALOGUE: readonly CanonicalSchema[] = [
     subject: "finding",
     version: "1.0.0",
     title: "Enrolment-check finding",
-    description: "One thing an enrolment check found: a rule conflict, deceased-but-active, and so on.",
+    description:
+      "One thing an enrolment check found: a rule conflict, deceased-but-active, and so on.",
     sdi: {
       concept: "Temuan Pemeriksaan Kepesertaan",
       definition:
@@ -364,7 +371,10 @@ export const CATALOGUE: readonly CanonicalSchema[] = [
     version: "1.0.0",
     title: "Sex (jenis kelamin)",
     description: "Canonical values with the Dukcapil label as title.",
-    sdi: DUKCAPIL_CODE_LIST("Jenis Kelamin", "Jenis kelamin penduduk sebagaimana tercatat di SIAK."),
+    sdi: DUKCAPIL_CODE_LIST(
+      "Jenis Kelamin",
+      "Jenis kelamin penduduk sebagaimana tercatat di SIAK.",
+    ),
     body: labelled(
       "string",
       SEXES.map((sex) => [sex, sex === "MALE" ? "LAKI-LAKI" : "PEREMPUAN"]),

@@ -132,6 +132,7 @@ export function describeGatewayBasics(makeTarget: () => Promise<GatewayTarget>):
       expect(metadata.token_endpoint_auth_methods_supported).toEqual([
         "client_secret_basic",
         "client_secret_post",
+        "private_key_jwt",
       ]);
     });
   });
@@ -301,7 +302,7 @@ export function describeGatewayBasics(makeTarget: () => Promise<GatewayTarget>):
       ["a missing nik", {}, 400, "INVALID_REQUEST"],
       ["an unknown property", { nik: "3273014501900001", name: "x" }, 400, "UNKNOWN_PROPERTY"],
     ])("refuses %s", async (_name, body, status, code) => {
-      const dukcapil = target.node?.embedded?.simulators.dukcapil.control;
+      const dukcapil = target.simulators?.dukcapil.control;
       const before = dukcapil?.stats().requests;
       const response = await postJson(target, LOOKUP, body, {
         token: fullToken,

@@ -4,8 +4,12 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  hasRedisServerBinary,
+  type RedisServerProcess,
+  startRedisServer,
+} from "./support/redis.ts";
 import { type GatewayTarget, inProcessTarget, postJson, tokenFor } from "./support/target.ts";
-import { hasRedisServerBinary, type RedisServerProcess, startRedisServer } from "./support/redis.ts";
 
 const PURPOSE = "eligibility-verification";
 
@@ -18,7 +22,10 @@ describe.skipIf(!hasRedisServerBinary())("Redis paused and killed during request
   beforeAll(async () => {
     server = await startRedisServer();
     target = await inProcessTarget({
-      env: { REDIS_URL: server.url, SIMPUL_REDIS_PREFIX: `simpul-test:${crypto.randomUUID().slice(0, 8)}:` },
+      env: {
+        REDIS_URL: server.url,
+        SIMPUL_REDIS_PREFIX: `simpul-test:${crypto.randomUUID().slice(0, 8)}:`,
+      },
     });
     token = await tokenFor(target, "kemensos-app");
   });
@@ -31,7 +38,12 @@ describe.skipIf(!hasRedisServerBinary())("Redis paused and killed during request
     const [nik] = target.world.examples("CLEAN", 1);
     const requestId = `redis-failure-${i}-${crypto.randomUUID().slice(0, 8)}`;
     const started = performance.now();
-    const response = await postJson(target, "/v1/identity/lookup", { nik }, { token, purpose: PURPOSE, headers: { "x-request-id": requestId } });
+    const response = await postJson(
+      target,
+      "/v1/identity/lookup",
+      { nik },
+      { token, purpose: PURPOSE, headers: { "x-request-id": requestId } },
+    );
     const elapsed = performance.now() - started;
     const body = await response.text();
     if (response.status === 200) released.push(requestId);
@@ -49,7 +61,10 @@ describe.skipIf(!hasRedisServerBinary())("Redis paused and killed during request
     try {
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => lookup(100 + i)));
       for (const result of results) {
-        expect(result.elapsed, "a paused store must not stall requests past its command timeout").toBeLessThan(2_000);
+        expect(
+          result.elapsed,
+          "a paused store must not stall requests past its command timeout",
+        ).toBeLessThan(2_000);
         expect([503]).toContain(result.status);
         expect(JSON.parse(result.body)).toMatchObject({ status: 503 });
       }
@@ -65,7 +80,8 @@ describe.skipIf(!hasRedisServerBinary())("Redis paused and killed during request
     if (!audit) throw new Error("services expected");
     const recorded = new Set<string>();
     for await (const entry of audit.export()) recorded.add(entry.requestId);
-    for (const requestId of released) expect(recorded.has(requestId), `${requestId} was released but not audited`).toBe(true);
+    for (const requestId of released)
+      expect(recorded.has(requestId), `${requestId} was released but not audited`).toBe(true);
     expect(await audit.verify()).toMatchObject({ ok: true });
   });
 

@@ -6,11 +6,11 @@ import { handleError, problemFromZod } from "./errors/handler.ts";
 import { ProblemError } from "./errors/problem.ts";
 import { accessLog } from "./middleware/access-log.ts";
 import { maintenanceGate } from "./middleware/maintenance.ts";
-import { requestMetrics } from "./middleware/request-metrics.ts";
-import { traceContext } from "./middleware/trace-context.ts";
 import { refuseNikInUrl } from "./middleware/nik-in-url.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { requestMetrics } from "./middleware/request-metrics.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
+import { traceContext } from "./middleware/trace-context.ts";
 import { registerAudit } from "./routes/audit/index.ts";
 import { registerDocs } from "./routes/docs/docs.ts";
 import { registerCheck } from "./routes/enrolments/check.ts";
@@ -48,7 +48,15 @@ export function createApp(services: Services): OpenAPIHono<GatewayEnv> {
     c.set("services", services);
     await next();
   });
-  app.use("*", requestId(), securityHeaders(), requestMetrics(), accessLog(), traceContext(), refuseNikInUrl());
+  app.use(
+    "*",
+    requestId(),
+    securityHeaders(),
+    requestMetrics(),
+    accessLog(),
+    traceContext(),
+    refuseNikInUrl(),
+  );
   app.use("/v1/*", maintenanceGate());
   app.use("/oauth/*", maintenanceGate());
   app.onError(handleError);

@@ -68,11 +68,14 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, graceMs: number) => {
     if (stopping) return;
     stopping = true;
     maintenance.draining = true;
-    logger.log("info", "draining", { signal });
+    logger.log("info", "draining", { signal, graceMs });
+    // Keep accepting while readiness fails, so connections a load balancer (or the kernel's
+    // accept queue) already routed here are served rather than reset.
+    await new Promise((resolve) => setTimeout(resolve, graceMs));
     // Stop accepting; in-flight requests finish; idle keep-alive sockets are closed as they idle.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
@@ -94,8 +97,9 @@ async function main(): Promise<void> {
     logger.log("info", "stopped", { signal });
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM", config.SIMPUL_SHUTDOWN_GRACE_MS));
+  // Ctrl-C at a terminal: nobody routes traffic here, so no grace period.
+  process.on("SIGINT", () => void stop("SIGINT", 0));
 }
 
 main().catch((error: unknown) => {

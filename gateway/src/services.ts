@@ -5,6 +5,7 @@ import type { RuleSet } from "../../schemas/src/enrolment.ts";
 import type { SigningKey } from "./auth/signing-key.ts";
 import type { TokenVerifier } from "./auth/tokens.ts";
 import type { ClientRegistry } from "./clients/client.ts";
+import type { BatchOptions } from "./enrolments/batch.ts";
 import type { Logger } from "./logging/logger.ts";
 import type { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import type { NikHasher } from "./stores/audit/nik-hmac.ts";
@@ -47,6 +48,8 @@ export interface Services {
   readonly ruleSet: RuleSet;
   /** Versioned JSON Schemas that data stewards publish, seeded with the canonical ones. */
   readonly schemaRegistry: SchemaRegistryStore;
+  /** How batch checks chunk their NIKs; Workers size it to their subrequest limit. */
+  readonly batch?: BatchOptions;
   readonly docsAssets?: DocsAssets;
   readonly logger: Logger;
   readonly metrics?: GatewayMetrics;

@@ -21,6 +21,8 @@ export interface GatewayTarget {
   /** The same synthetic world the gateway's simulators serve. */
   readonly world: World;
   readonly node?: NodeServices;
+  /** The simulators behind the gateway, when the test process runs them (fault injection). */
+  readonly simulators?: Simulators;
   /** The gateway's process and what it printed, when it runs in a child process. */
   readonly child?: ChildProcess;
   output?(): string;
@@ -53,6 +55,7 @@ export async function inProcessTarget(
     fetch: async (path, init) => app.request(path, init),
     world,
     node,
+    ...(node.embedded ? { simulators: node.embedded.simulators } : {}),
     close: () => node.close(),
   };
 }
@@ -84,10 +87,10 @@ export async function overHttpTarget(
   child.stderr?.on("data", (chunk) => {
     output += chunk;
   });
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`gateway did not start in 20 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`gateway did not start in 60 s:\n${output}`);
     const ready = await fetch(`${base}/healthz`).then(
       (r) => r.ok,
       () => false,

@@ -47,6 +47,8 @@ const NodeConfig = z.object({
   SIMPUL_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   /** Start in maintenance mode (API answers 503); SIGUSR2 toggles it at run time. */
   SIMPUL_MAINTENANCE: z.stringbool().default(false),
+  /** After SIGTERM, how long to keep accepting (readiness already failing) before closing. */
+  SIMPUL_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   SIMPUL_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   SIMPUL_RATE_LIMIT_FAILURE: z.enum(["closed", "open"]).default("closed"),

@@ -62,7 +62,7 @@ export type paths = {
         put?: never;
         /**
          * Get an access token with client credentials
-         * @description Authenticate with `client_secret_basic` (HTTP Basic) or `client_secret_post` (form fields), never both. Tokens are ES256 JWTs (RFC 9068) valid for a few minutes.
+         * @description Authenticate with `client_secret_basic` (HTTP Basic), `client_secret_post` (form fields) or `private_key_jwt` (a signed client assertion), exactly one per request. Tokens are ES256 JWTs (RFC 9068) valid for a few minutes.
          */
         post: operations["oauth.token"];
         delete?: never;
@@ -78,8 +78,88 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The gateway can serve: its stores and signing key work */
+        /**
+         * The gateway can serve: stores, signing key and configuration work
+         * @description Results are cached for a few seconds so probes cannot hammer Redis. Sources are reported (`degraded` when a circuit is open) but do not fail readiness: answers then say they are partial.
+         */
         get: operations["ops.readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export audit entries as NDJSON */
+        get: operations["audit.export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the audit trail by client and time range
+         * @description For oversight (scope `audit:read`, purpose `oversight`). Auditors' own reads are audited too.
+         */
+        get: operations["audit.search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/subject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who processed this person's data
+         * @description The NIK travels in the body and is turned into its keyed digest at query time; the trail itself never holds it.
+         */
+        post: operations["audit.subject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit trail's hash chain
+         * @description Detects any altered, removed or reordered record. Keep `head` somewhere outside the gateway: a later head that does not extend it means the tail was rewritten.
+         */
+        get: operations["audit.verify"];
         put?: never;
         post?: never;
         delete?: never;
@@ -185,6 +265,127 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/schemas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the schema subjects
+         * @description The canonical schemas (person, household, enrolment, reference code lists, …) and any subject a data steward published, each with its latest version and compatibility mode.
+         */
+        get: operations["schemas.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schemas/{subject}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a candidate schema against the registry without publishing it
+         * @description Admits the document as a publish would (2020-12 dialect, `$id`, no external `$ref`) and compares it with the published versions under the subject's mode. Every difference is listed with its JSON pointer and why it does or does not break the mode.
+         */
+        post: operations["schemas.check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schemas/{subject}/mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a subject's compatibility mode
+         * @description Needs `schemas:publish`. May be set before the first version is published. The default is BACKWARD.
+         */
+        put: operations["schemas.setMode"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schemas/{subject}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the versions of a subject */
+        get: operations["schemas.versions"];
+        put?: never;
+        /**
+         * Publish a new version of a schema
+         * @description Needs `schemas:publish`. The version must be a semantic version after the latest one and the document's `$id` must be `urn:simpul:schema:<subject>:<version>`. A document that breaks the subject's compatibility mode is refused with 409 and the list of differences; a malformed one with 422 and the reason. Who published and when is recorded. Concurrent publishes cannot both win.
+         */
+        post: operations["schemas.publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schemas/{subject}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one version of a schema
+         * @description The JSON Schema document with who published it and when, and whether it is deprecated in favour of a successor.
+         */
+        get: operations["schemas.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schemas/{subject}/versions/{version}/deprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deprecate a version in favour of a successor
+         * @description Needs `schemas:publish`. The version stays readable; readers see `deprecated: true` and the successor to move to.
+         */
+        post: operations["schemas.deprecate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources": {
         parameters: {
             query?: never;
@@ -228,6 +429,60 @@ export type components = {
                 name: string;
             };
         };
+        AuditEntry: {
+            caseId?: string;
+            clientId: string;
+            endUserId?: string;
+            errorCode?: string;
+            fieldsReleased: string[];
+            hash: string;
+            httpStatus: number;
+            nikCount?: number;
+            nikHmac?: string;
+            /** @enum {string} */
+            outcome: "RELEASED" | "PARTIAL" | "NOT_FOUND" | "DENIED" | "FAILED";
+            previousHash: string;
+            purpose?: string;
+            requestId: string;
+            route: string;
+            sequence: number;
+            sources: {
+                id: string;
+                /** @enum {string} */
+                status: "OK" | "NOT_FOUND" | "UNAVAILABLE" | "TIMEOUT" | "BAD_RESPONSE" | "CIRCUIT_OPEN" | "OVERLOADED" | "QUOTA" | "REJECTED";
+            }[];
+            time: string;
+        };
+        AuditPage: {
+            entries: components["schemas"]["AuditEntry"][];
+            nextCursor?: string;
+        };
+        AuditSubjectRequest: {
+            cursor?: string;
+            /** Format: date-time */
+            from?: string;
+            /** @default 100 */
+            limit: number;
+            /**
+             * @description Nomor Induk Kependudukan: exactly 16 ASCII digits (PP KK CC DD MM YY SSSS). Never normalised: spaces, other digit forms and JSON numbers are refused.
+             * @example 3273014501900001
+             */
+            nik: string;
+            /** Format: date-time */
+            to?: string;
+        };
+        AuditVerification: {
+            count: number;
+            firstBadSequence?: number;
+            head: {
+                hash: string;
+                sequence: number;
+                time?: string;
+            };
+            ok: boolean;
+            /** @enum {string} */
+            reason?: "MISSING" | "MALFORMED" | "REORDERED" | "ALTERED" | "BROKEN_LINK" | "HEAD_MISMATCH";
+        };
         AuthorizationServerMetadata: {
             grant_types_supported: string[];
             issuer: string;
@@ -237,6 +492,19 @@ export type components = {
             service_documentation: string;
             token_endpoint: string;
             token_endpoint_auth_methods_supported: string[];
+            token_endpoint_auth_signing_alg_values_supported: string[];
+        };
+        /**
+         * @description Confluent's meaning: BACKWARD (new readers read old data), FORWARD (old readers read new data), FULL (both), NONE; `_TRANSITIVE` checks every version, not only the latest.
+         * @enum {string}
+         */
+        CompatibilityMode: "BACKWARD" | "BACKWARD_TRANSITIVE" | "FORWARD" | "FORWARD_TRANSITIVE" | "FULL" | "FULL_TRANSITIVE" | "NONE";
+        CompatibilityReport: {
+            checkedAgainst: string[];
+            compatible: boolean;
+            differences: components["schemas"]["SchemaDifference"][];
+            mode: components["schemas"]["CompatibilityMode"];
+            subject: string;
         };
         /** @description One line per input, in input order, each with its `index`; then a last line `{done: true, …}`. A stream without that last line was cut short. */
         EnrolmentBatchLine: {
@@ -318,11 +586,12 @@ export type components = {
             sex?: "MALE" | "FEMALE";
         };
         Health: {
+            checkedAt?: string;
             checks?: {
-                [key: string]: "ok" | "failing";
+                [key: string]: "ok" | "failing" | "degraded";
             };
             /** @enum {string} */
-            status: "ok" | "unavailable";
+            status: "ok" | "unavailable" | "maintenance";
         };
         IdentityLookupRequest: {
             /**
@@ -447,7 +716,7 @@ export type components = {
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @enum {string} */
-            code: "INVALID_REQUEST" | "MALFORMED_JSON" | "UNKNOWN_PROPERTY" | "NIK_NOT_STRING" | "NIK_IN_URL" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "INVALID_CLIENT" | "INSUFFICIENT_SCOPE" | "PURPOSE_REQUIRED" | "PURPOSE_NOT_ALLOWED" | "NOT_FOUND" | "PERSON_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DUPLICATE_NIK" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "NIK_WRONG_LENGTH" | "NIK_NOT_ASCII_DIGITS" | "NIK_UNKNOWN_PROVINCE" | "NIK_INVALID_BIRTH_DATE" | "NIK_INVALID_SERIAL" | "UNSUPPORTED_GRANT_TYPE" | "INVALID_SCOPE" | "RATE_LIMITED" | "INTERNAL" | "SOURCE_UNAVAILABLE" | "SOURCE_TIMEOUT" | "SERVICE_UNAVAILABLE";
+            code: "INVALID_REQUEST" | "MALFORMED_JSON" | "UNKNOWN_PROPERTY" | "NIK_NOT_STRING" | "NIK_IN_URL" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "INVALID_CLIENT" | "INSUFFICIENT_SCOPE" | "PURPOSE_REQUIRED" | "PURPOSE_NOT_ALLOWED" | "NOT_FOUND" | "PERSON_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DUPLICATE_NIK" | "SCHEMA_NOT_FOUND" | "SCHEMA_INCOMPATIBLE" | "SCHEMA_VERSION_EXISTS" | "SCHEMA_VERSION_NOT_NEWER" | "SCHEMA_PUBLISH_CONFLICT" | "SCHEMA_INVALID" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "NIK_WRONG_LENGTH" | "NIK_NOT_ASCII_DIGITS" | "NIK_UNKNOWN_PROVINCE" | "NIK_INVALID_BIRTH_DATE" | "NIK_INVALID_SERIAL" | "UNSUPPORTED_GRANT_TYPE" | "INVALID_SCOPE" | "RATE_LIMITED" | "INTERNAL" | "SOURCE_UNAVAILABLE" | "SOURCE_TIMEOUT" | "SERVICE_UNAVAILABLE" | "AUDIT_UNAVAILABLE";
             detail?: string;
             /** @description Each invalid member, as a JSON pointer into the request body. */
             errors?: {
@@ -501,6 +770,111 @@ export type components = {
             rules: components["schemas"]["Rule"][];
             version: string;
         };
+        SchemaCheckRequest: {
+            document: components["schemas"]["SchemaDocument"];
+        };
+        SchemaDeprecateRequest: {
+            /**
+             * @description A published version of the same subject.
+             * @example 1.1.0
+             */
+            successor: string;
+        };
+        SchemaDifference: {
+            /** @description The published version it was compared with. */
+            against: string;
+            /** @description Whether this difference alone breaks the mode. */
+            breaking: boolean;
+            /** @enum {string} */
+            change: "TYPE_WIDENED" | "TYPE_NARROWED" | "TYPE_CHANGED" | "TYPE_REWRITTEN" | "ENUM_ADDED" | "ENUM_REMOVED" | "ENUM_VALUE_ADDED" | "ENUM_VALUE_REMOVED" | "CONST_ADDED" | "CONST_REMOVED" | "CONST_CHANGED" | "MINIMUM_ADDED" | "MINIMUM_REMOVED" | "MINIMUM_INCREASED" | "MINIMUM_DECREASED" | "MAXIMUM_ADDED" | "MAXIMUM_REMOVED" | "MAXIMUM_INCREASED" | "MAXIMUM_DECREASED" | "MULTIPLE_OF_ADDED" | "MULTIPLE_OF_REMOVED" | "MULTIPLE_OF_CHANGED" | "BOUND_REWRITTEN" | "MIN_LENGTH_ADDED" | "MIN_LENGTH_REMOVED" | "MIN_LENGTH_INCREASED" | "MIN_LENGTH_DECREASED" | "MAX_LENGTH_ADDED" | "MAX_LENGTH_REMOVED" | "MAX_LENGTH_INCREASED" | "MAX_LENGTH_DECREASED" | "PATTERN_ADDED" | "PATTERN_REMOVED" | "PATTERN_CHANGED" | "FORMAT_ADDED" | "FORMAT_REMOVED" | "FORMAT_CHANGED" | "ITEMS_CLOSED" | "ITEMS_OPENED" | "PREFIX_ITEM_ADDED" | "PREFIX_ITEM_REMOVED" | "MIN_ITEMS_ADDED" | "MIN_ITEMS_REMOVED" | "MIN_ITEMS_INCREASED" | "MIN_ITEMS_DECREASED" | "MAX_ITEMS_ADDED" | "MAX_ITEMS_REMOVED" | "MAX_ITEMS_INCREASED" | "MAX_ITEMS_DECREASED" | "UNIQUE_ITEMS_ADDED" | "UNIQUE_ITEMS_REMOVED" | "PROPERTY_ADDED" | "PROPERTY_REMOVED" | "REQUIRED_ADDED" | "REQUIRED_REMOVED" | "ADDITIONAL_PROPERTIES_CLOSED" | "ADDITIONAL_PROPERTIES_OPENED" | "MIN_PROPERTIES_ADDED" | "MIN_PROPERTIES_REMOVED" | "MIN_PROPERTIES_INCREASED" | "MIN_PROPERTIES_DECREASED" | "MAX_PROPERTIES_ADDED" | "MAX_PROPERTIES_REMOVED" | "MAX_PROPERTIES_INCREASED" | "MAX_PROPERTIES_DECREASED" | "SCHEMA_CLOSED" | "SCHEMA_OPENED" | "ALL_OF_ADDED" | "ALL_OF_REMOVED" | "ALL_OF_BRANCH_ADDED" | "ALL_OF_BRANCH_REMOVED" | "ANY_OF_ADDED" | "ANY_OF_REMOVED" | "ANY_OF_BRANCH_ADDED" | "ANY_OF_BRANCH_REMOVED" | "ONE_OF_ADDED" | "ONE_OF_REMOVED" | "ONE_OF_BRANCH_ADDED" | "ONE_OF_BRANCH_REMOVED" | "ONE_OF_EXCLUSIVITY_UNPROVEN" | "NOT_ADDED" | "NOT_REMOVED" | "REF_ADDED" | "REF_REMOVED" | "REF_CHANGED" | "RECURSION_UNPROVEN" | "CONSTRAINT_ADDED" | "CONSTRAINT_REMOVED" | "CONSTRAINT_CHANGED" | "DEFINITION_ADDED" | "DEFINITION_REMOVED" | "DEFINITION_CHANGED" | "TITLE_ADDED" | "TITLE_REMOVED" | "TITLE_CHANGED" | "DESCRIPTION_ADDED" | "DESCRIPTION_REMOVED" | "DESCRIPTION_CHANGED" | "DEFAULT_ADDED" | "DEFAULT_REMOVED" | "DEFAULT_CHANGED" | "EXAMPLES_ADDED" | "EXAMPLES_REMOVED" | "EXAMPLES_CHANGED" | "DEPRECATED_ADDED" | "DEPRECATED_REMOVED" | "DEPRECATED_CHANGED" | "ANNOTATION_ADDED" | "ANNOTATION_REMOVED" | "ANNOTATION_CHANGED" | "COMPARISON_LIMIT_REACHED";
+            description: string;
+            olderPointer?: string;
+            /** @description JSON pointer into the candidate (RFC 6901). */
+            pointer: string;
+            /** @description Why it breaks the mode, or why it does not. */
+            verdict: string;
+        };
+        /** @description A JSON Schema 2020-12 document whose `$id` is `urn:simpul:schema:<subject>:<version>`. `$ref` may point inside the document ("#...") or at a registered version's `$id`; nothing is fetched. */
+        SchemaDocument: {
+            [key: string]: unknown;
+        };
+        /** @description RFC 9457 problem details. */
+        SchemaIncompatibleProblem: components["schemas"]["Problem"] & {
+            differences?: components["schemas"]["SchemaDifference"][];
+            mode?: components["schemas"]["CompatibilityMode"];
+        };
+        SchemaMode: {
+            mode: components["schemas"]["CompatibilityMode"];
+        };
+        SchemaPublished: {
+            compatibility: components["schemas"]["CompatibilityReport"];
+            deprecated: boolean;
+            /** Format: date-time */
+            deprecatedAt?: string;
+            deprecatedBy?: string;
+            /** @description The version's `$id`. */
+            id: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description Client id of the steward who published it. */
+            publishedBy: string;
+            subject: string;
+            successor: string | null;
+            version: string;
+        };
+        SchemaPublishRequest: {
+            document: components["schemas"]["SchemaDocument"];
+            /** @example 1.1.0 */
+            version: string;
+        };
+        SchemaSubjectList: {
+            subjects: {
+                latestVersion: string;
+                mode: components["schemas"]["CompatibilityMode"];
+                subject: string;
+                versionCount: number;
+            }[];
+        };
+        SchemaSubjectMode: {
+            mode: components["schemas"]["CompatibilityMode"];
+            subject: string;
+        };
+        SchemaVersion: {
+            deprecated: boolean;
+            /** Format: date-time */
+            deprecatedAt?: string;
+            deprecatedBy?: string;
+            document: components["schemas"]["SchemaDocument"];
+            /** @description The version's `$id`. */
+            id: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description Client id of the steward who published it. */
+            publishedBy: string;
+            subject: string;
+            successor: string | null;
+            version: string;
+        };
+        SchemaVersionList: {
+            mode: components["schemas"]["CompatibilityMode"];
+            subject: string;
+            versions: components["schemas"]["SchemaVersionSummary"][];
+        };
+        SchemaVersionSummary: {
+            deprecated: boolean;
+            /** Format: date-time */
+            deprecatedAt?: string;
+            deprecatedBy?: string;
+            /** @description The version's `$id`. */
+            id: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** @description Client id of the steward who published it. */
+            publishedBy: string;
+            subject: string;
+            successor: string | null;
+            version: string;
+        };
         SourceHealth: {
             /** @enum {string} */
             circuit: "CLOSED" | "OPEN" | "HALF_OPEN";
@@ -522,6 +896,13 @@ export type components = {
             status: "OK" | "UNAVAILABLE" | "TIMED_OUT" | "NOT_ASKED";
         };
         TokenRequest: {
+            /** @description For `private_key_jwt`: a JWT signed with a key registered for the client (RFC 7523 §2.2), `iss` and `sub` the client id, `aud` this gateway's issuer, `exp` at most 5 minutes ahead, a fresh `jti`. */
+            client_assertion?: string;
+            /**
+             * @description For `private_key_jwt`.
+             * @example urn:ietf:params:oauth:client-assertion-type:jwt-bearer
+             */
+            client_assertion_type?: string;
             client_id?: string;
             client_secret?: string;
             /** @example client_credentials */
@@ -672,6 +1053,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "ops.readiness": {
@@ -692,13 +1082,351 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Not ready */
+            /** @description Not ready, or in maintenance */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    "audit.export": {
+        parameters: {
+            query?: {
+                clientId?: string;
+                /** @description ISO 8601 instant, inclusive. */
+                from?: string;
+                /** @description ISO 8601 instant, exclusive. */
+                to?: string;
+            };
+            header?: {
+                /** @description The case or letter this request belongs to (recorded in the audit trail). */
+                "simpul-case-id"?: string;
+                /** @description Who, inside the calling organisation, asked (recorded in the audit trail). */
+                "simpul-end-user"?: string;
+                /** @description Why this personal data is processed; must be one of the client's purposes. Required. */
+                "simpul-purpose"?: "eligibility-verification" | "disbursement-validation" | "identity-verification" | "data-reconciliation" | "complaint-handling" | "oversight";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One AuditEntry per line, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["AuditEntry"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE, PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "audit.search": {
+        parameters: {
+            query?: {
+                clientId?: string;
+                cursor?: string;
+                /** @description ISO 8601 instant, inclusive. */
+                from?: string;
+                limit?: number;
+                /** @description ISO 8601 instant, exclusive. */
+                to?: string;
+            };
+            header?: {
+                /** @description The case or letter this request belongs to (recorded in the audit trail). */
+                "simpul-case-id"?: string;
+                /** @description Who, inside the calling organisation, asked (recorded in the audit trail). */
+                "simpul-end-user"?: string;
+                /** @description Why this personal data is processed; must be one of the client's purposes. Required. */
+                "simpul-purpose"?: "eligibility-verification" | "disbursement-validation" | "identity-verification" | "data-reconciliation" | "complaint-handling" | "oversight";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST, NIK_IN_URL */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE, PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "audit.subject": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The case or letter this request belongs to (recorded in the audit trail). */
+                "simpul-case-id"?: string;
+                /** @description Who, inside the calling organisation, asked (recorded in the audit trail). */
+                "simpul-end-user"?: string;
+                /** @description Why this personal data is processed; must be one of the client's purposes. Required. */
+                "simpul-purpose"?: "eligibility-verification" | "disbursement-validation" | "identity-verification" | "data-reconciliation" | "complaint-handling" | "oversight";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditSubjectRequest"];
+            };
+        };
+        responses: {
+            /** @description Entries about this person, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST, MALFORMED_JSON, UNKNOWN_PROPERTY, NIK_IN_URL, NIK_NOT_STRING */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE, PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: NIK_WRONG_LENGTH, NIK_NOT_ASCII_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_BIRTH_DATE, NIK_INVALID_SERIAL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "audit.verify": {
+        parameters: {
+            query?: {
+                /** @description First sequence number. */
+                from?: number;
+                /** @description Last sequence number. */
+                to?: number;
+            };
+            header?: {
+                /** @description The case or letter this request belongs to (recorded in the audit trail). */
+                "simpul-case-id"?: string;
+                /** @description Who, inside the calling organisation, asked (recorded in the audit trail). */
+                "simpul-end-user"?: string;
+                /** @description Why this personal data is processed; must be one of the client's purposes. Required. */
+                "simpul-purpose"?: "eligibility-verification" | "disbursement-validation" | "identity-verification" | "data-reconciliation" | "complaint-handling" | "oversight";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verdict and the current head */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE, PURPOSE_REQUIRED, PURPOSE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1216,6 +1944,618 @@ export interface operations {
             };
             /** @description Problem: INSUFFICIENT_SCOPE */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "schemas.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subjects */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaSubjectList"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "schemas.check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemaCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description The compatibility answer; `compatible: false` is not an error here */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompatibilityReport"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST, MALFORMED_JSON, UNKNOWN_PROPERTY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: SCHEMA_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "schemas.setMode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemaMode"];
+            };
+        };
+        responses: {
+            /** @description The mode now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaSubjectMode"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST, MALFORMED_JSON, UNKNOWN_PROPERTY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "schemas.versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions, oldest first, with who published them and whether deprecated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaVersionList"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: SCHEMA_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "schemas.publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemaPublishRequest"];
+            };
+        };
+        responses: {
+            /** @description Published */
+            201: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaPublished"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST, MALFORMED_JSON, UNKNOWN_PROPERTY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: SCHEMA_INCOMPATIBLE (with `differences`), SCHEMA_VERSION_EXISTS, SCHEMA_VERSION_NOT_NEWER, SCHEMA_PUBLISH_CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SchemaIncompatibleProblem"];
+                };
+            };
+            /** @description Problem: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: SCHEMA_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "schemas.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaVersion"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: SCHEMA_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "schemas.deprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemaDeprecateRequest"];
+            };
+        };
+        responses: {
+            /** @description The deprecated version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaVersionSummary"];
+                };
+            };
+            /** @description Problem: INVALID_REQUEST, MALFORMED_JSON, UNKNOWN_PROPERTY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNAUTHENTICATED, INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: INSUFFICIENT_SCOPE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: SCHEMA_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -154,7 +154,8 @@ export function registerCheckBatch(app: OpenAPIHono<GatewayEnv>): void {
     // Charged after validation, when the number of NIKs is known; all or nothing.
     await chargeClient(c, body.niks.length * client.ratePlan.batchCostPerNik);
     const ctx = { signal: c.req.raw.signal, traceparent: c.var.trace.traceparent };
-    const chunks = checkBatch(body.niks, body.programs ?? PROGRAM_CODES, services, ctx);
+    const programs = body.programs ?? PROGRAM_CODES;
+    const chunks = checkBatch(body.niks, programs, services, ctx, services.batch);
     c.set("audit", {
       nikCount: body.niks.length,
       fieldsReleased: ["civilRegistry", "programs", "findings"],

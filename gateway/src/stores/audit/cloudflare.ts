@@ -10,7 +10,13 @@ import {
   sealEntry,
   verifyChain,
 } from "./chain.ts";
-import type { AuditPage, AuditQuery, AuditStore, AuditVerification, AuditVerifyRange } from "./port.ts";
+import type {
+  AuditPage,
+  AuditQuery,
+  AuditStore,
+  AuditVerification,
+  AuditVerifyRange,
+} from "./port.ts";
 import type { AuditEntry, AuditHead, AuditRecordInput } from "./record.ts";
 
 /*
@@ -172,7 +178,9 @@ export class AuditTrail extends DurableObject<AuditTrailEnv> {
       )
       .toArray();
     const entries = rows.slice(0, limit).map((row) => JSON.parse(row.body) as AuditEntry);
-    return rows.length > limit ? { entries, nextCursor: String(rows[limit - 1]?.seq) } : { entries };
+    return rows.length > limit
+      ? { entries, nextCursor: String(rows[limit - 1]?.seq) }
+      : { entries };
   }
 
   async verify(range: AuditVerifyRange = {}): Promise<AuditVerification> {

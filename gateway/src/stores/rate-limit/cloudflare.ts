@@ -47,11 +47,16 @@ export class RateLimitCounter extends DurableObject {
     const allowed = states.every(({ window, used }) => used + cost <= window.limit);
     if (allowed) {
       for (const state of states) {
-        this.#counters.set(state.window.windowSeconds, { start: state.start, used: state.used + cost });
+        this.#counters.set(state.window.windowSeconds, {
+          start: state.start,
+          used: state.used + cost,
+        });
       }
       // Not awaited: the output gate releases the reply only once this write is durable.
       void this.ctx.storage.put(COUNTERS, Object.fromEntries(this.#counters));
-      const lastEnd = Math.max(...states.map((state) => state.start + state.window.windowSeconds * 1000));
+      const lastEnd = Math.max(
+        ...states.map((state) => state.start + state.window.windowSeconds * 1000),
+      );
       void this.ctx.storage.setAlarm(lastEnd);
     }
     return bindingDecision(
@@ -71,13 +76,17 @@ export class RateLimitCounter extends DurableObject {
   /** Every window has ended: forget the key, so idle clients cost no storage. */
   override async alarm(): Promise<void> {
     const nowMs = Date.now();
-    const live = [...this.#counters].filter(([seconds, counter]) => counter.start + seconds * 1000 > nowMs);
+    const live = [...this.#counters].filter(
+      ([seconds, counter]) => counter.start + seconds * 1000 > nowMs,
+    );
     if (live.length === 0) {
       this.#counters.clear();
       await this.ctx.storage.deleteAll();
       return;
     }
-    await this.ctx.storage.setAlarm(Math.max(...live.map(([seconds, c]) => c.start + seconds * 1000)));
+    await this.ctx.storage.setAlarm(
+      Math.max(...live.map(([seconds, c]) => c.start + seconds * 1000)),
+    );
   }
 }
 
@@ -119,7 +128,7 @@ export function createCloudflareRateLimitStore(
  */
 export function createApproximateRateLimitStore(binding: RateLimit): RateLimitStore {
   return {
-    async consume(key, cost, windows) {
+    async consume(key, _cost, windows) {
       const [first] = windows;
       if (first === undefined) throw new Error("at least one rate-limit window is required");
       let allowed: boolean;
