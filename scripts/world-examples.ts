@@ -4,8 +4,9 @@ import { ANOMALY_RATES, EXAMPLE_KINDS, generateWorld } from "../adapters/world/i
 
 const { values } = parseArgs({
   options: {
-    seed: { type: "string", default: "1" },
-    size: { type: "string", default: "20000" },
+    // The same world `npm start` serves, unless told otherwise (SIMPUL_WORLD_SEED / _SIZE).
+    seed: { type: "string", default: process.env.SIMPUL_WORLD_SEED ?? "20240101" },
+    size: { type: "string", default: process.env.SIMPUL_WORLD_SIZE ?? "20000" },
     per: { type: "string", default: "5" },
     json: { type: "boolean", default: false },
   },

@@ -35,13 +35,20 @@ export function problemBody(
   extensions: Readonly<Record<string, unknown>> = {},
 ): ProblemBody {
   const oauthError = OAUTH_ERROR[code];
-  return {
-    ...extensions,
+  // Standard members first, then extensions, which can never overwrite a standard member.
+  const standard = {
     type: problemType(code),
     title: ERROR_TITLE[code],
     status: ERROR_STATUS[code],
     code,
     ...(detail === undefined ? {} : { detail }),
+  };
+  const safeExtensions = Object.fromEntries(
+    Object.entries(extensions).filter(([name]) => !(name in standard) && name !== "requestId"),
+  );
+  return {
+    ...standard,
+    ...safeExtensions,
     requestId,
     // RFC 6749 §5.2 clients read `error`; carrying it lets OAuth libraries understand us too.
     ...(oauthError === undefined ? {} : { error: oauthError, error_description: detail }),
