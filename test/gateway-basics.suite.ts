@@ -340,6 +340,29 @@ export function describeGatewayBasics(makeTarget: () => Promise<GatewayTarget>):
       expect((await problemOf(large)).code).toBe("PAYLOAD_TOO_LARGE");
     });
 
+    it("refuses an oversized body sent in chunks, with no Content-Length", async () => {
+      const chunk = new TextEncoder().encode(`{"nik":"${cleanNik}","pad":"${"x".repeat(8_000)}`);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 8) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const response = await target.fetch(LOOKUP, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${fullToken}`,
+          "simpul-purpose": "eligibility-verification",
+        },
+        body,
+        duplex: "half",
+      } as RequestInit);
+      expect(response.status).toBe(413);
+      expect((await problemOf(response)).code).toBe("PAYLOAD_TOO_LARGE");
+    });
+
     it("refuses a NIK in the URL", async () => {
       const response = await target.fetch(`/v1/identity/lookup/${cleanNik}`, {
         headers: { authorization: `Bearer ${fullToken}` },
