@@ -116,7 +116,15 @@ export async function* checkBatch(
       .slice(start, start + chunkSize)
       .map((value, offset) => ({ index: start + offset, value }));
     next += entries.length;
-    const chunk = checkChunk(entries, programs, deps, ctx);
+    // Each chunk listens to the request's signal once, through its own controller, instead of
+    // every source call adding a listener to the request's (Node warns past ten).
+    const controller = new AbortController();
+    const forward = () => controller.abort(ctx.signal?.reason);
+    ctx.signal?.addEventListener("abort", forward, { once: true });
+    const chunk = checkChunk(entries, programs, deps, {
+      ...ctx,
+      signal: controller.signal,
+    }).finally(() => ctx.signal?.removeEventListener("abort", forward));
     // Rejections are observed when the chunk's turn comes; this keeps them from going unhandled.
     chunk.catch(() => undefined);
     pending.push(chunk);

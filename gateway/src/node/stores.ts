@@ -1,7 +1,7 @@
 /** The stateful stores for Node: Redis when REDIS_URL is set (shared by every process), else memory. */
 
 import { createMemoryAuditStore } from "../stores/audit/memory.ts";
-import { createNikHasher, type NikHasher } from "../stores/audit/nik-hmac.ts";
+import type { NikHasher } from "../stores/audit/nik-hmac.ts";
 import type { AuditStore } from "../stores/audit/port.ts";
 import { createRedisAuditStore } from "../stores/audit/redis.ts";
 import { createMemoryRateLimitStore } from "../stores/rate-limit/memory.ts";
@@ -12,6 +12,7 @@ import { createMemoryReplayStore } from "../stores/replay/memory.ts";
 import type { ReplayStore } from "../stores/replay/port.ts";
 import { createRedisReplayStore } from "../stores/replay/redis.ts";
 import type { NodeConfig } from "./config.ts";
+import { createNodeNikHasher } from "./nik-hmac.ts";
 
 export interface NodeStores {
   readonly kind: "memory" | "redis";
@@ -25,7 +26,7 @@ export interface NodeStores {
 }
 
 export async function buildNodeStores(config: NodeConfig): Promise<NodeStores> {
-  const nikHmac = createNikHasher(config.SIMPUL_AUDIT_KEY);
+  const nikHmac = createNodeNikHasher(config.SIMPUL_AUDIT_KEY);
   if (config.REDIS_URL === undefined) {
     return {
       kind: "memory",

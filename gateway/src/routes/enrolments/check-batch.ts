@@ -8,6 +8,7 @@ import { audited } from "../../middleware/audited.ts";
 import { requirePurpose, requireScope } from "../../middleware/auth.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
 import { chargeClient } from "../../middleware/rate-limit.ts";
+import type { AuditSource } from "../../stores/audit/record.ts";
 import { PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
 import { EnrolmentCheckResult } from "./check.ts";
@@ -101,8 +102,10 @@ function toWire(line: BatchLineValue, region: string | undefined): WireLine {
   return { index: line.index, nik: line.nik, result };
 }
 
-/** Writes one audit record per checked NIK; the chunk is released only once all are written. */
-type RecordChunk = (lines: readonly BatchLineValue[]) => Promise<void>;
+/** Records the lines that release data; the chunk is sent only once that record is written. */
+type RecordChunk = (
+  lines: readonly Extract<BatchLineValue, { result: unknown }>[],
+) => Promise<void>;
 
 /** NDJSON lines for a whole batch, ending with the `done` line that proves completeness. */
 async function* ndjson(
@@ -114,7 +117,12 @@ async function* ndjson(
   for await (const lines of chunks) {
     const wire = lines.map((line) => toWire(line, region));
     try {
-      await recordChunk(lines.filter((line, i) => "result" in line && "result" in (wire[i] ?? {})));
+      // Lines turned into errors on the wire (outside the client's region) release nothing.
+      const released = lines.filter(
+        (line, i): line is Extract<BatchLineValue, { result: unknown }> =>
+          "result" in line && "result" in (wire[i] ?? {}),
+      );
+      await recordChunk(released);
     } catch {
       // Fail closed mid-stream: stop before releasing unrecorded data; no `done` line follows.
       yield `${JSON.stringify({ error: { code: "AUDIT_UNAVAILABLE", detail: "The audit trail cannot be written; the batch stopped here." } })}\n`;
@@ -161,25 +169,31 @@ export function registerCheckBatch(app: OpenAPIHono<GatewayEnv>): void {
       fieldsReleased: ["civilRegistry", "programs", "findings"],
     });
     const { requestId, declared } = c.var;
+    // One record per chunk, listing each released NIK's digest: every person can still find
+    // the read ("who read my data"), at a fraction of the cost of a record per NIK.
     const recordChunk: RecordChunk = async (lines) => {
-      await Promise.all(
-        lines.map(async (line) => {
-          if (!("result" in line)) return;
-          await services.audit.append({
-            requestId,
-            clientId: client.id,
-            purpose: declared.purpose,
-            ...(declared.endUserId ? { endUserId: declared.endUserId } : {}),
-            ...(declared.caseId ? { caseId: declared.caseId } : {}),
-            route: "enrolments.checkBatch",
-            nikHmac: await services.nikHmac(line.nik),
-            sources: auditSources(line.result.sources),
-            outcome: "RELEASED",
-            httpStatus: 200,
-            fieldsReleased: ["civilRegistry", "programs", "findings"],
-          });
-        }),
-      );
+      const released = lines;
+      if (released.length === 0) return;
+      const sources = new Map<string, AuditSource>();
+      for (const line of released) {
+        for (const source of auditSources(line.result.sources)) {
+          if (source.status !== "OK" || !sources.has(source.id)) sources.set(source.id, source);
+        }
+      }
+      await services.audit.append({
+        requestId,
+        clientId: client.id,
+        purpose: declared.purpose,
+        ...(declared.endUserId ? { endUserId: declared.endUserId } : {}),
+        ...(declared.caseId ? { caseId: declared.caseId } : {}),
+        route: "enrolments.checkBatch",
+        nikHmacs: await Promise.all(released.map((line) => services.nikHmac(line.nik))),
+        nikCount: released.length,
+        sources: [...sources.values()],
+        outcome: "RELEASED",
+        httpStatus: 200,
+        fieldsReleased: ["civilRegistry", "programs", "findings"],
+      });
     };
     c.header("Cache-Control", "no-store");
     const response = c.body(pullStream(ndjson(chunks, client.region, recordChunk)), 200, {

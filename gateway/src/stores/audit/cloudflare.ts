@@ -26,8 +26,8 @@ import type { AuditEntry, AuditHead, AuditRecordInput } from "./record.ts";
  * in; each batch is written in one SQL transaction and the head moves only after it committed.
  * Replies leave only when the write is durable (the output gate).
  *
- * Each isolate groups the appends of a moment into one call (group commit), so a batch check of
- * 1,000 NIKs costs one or two subrequests for its audit records, not 1,000.
+ * Each request's appends of a moment go in one call (group commit), so a batch check of 1,000
+ * NIKs costs one or two subrequests for its audit records, not 1,000.
  *
  * Limits: one object is single-threaded, so the trail sustains what one object can hash and
  * write (thousands of records a second, measured in `load/`); SQLite storage per object is
@@ -54,12 +54,16 @@ CREATE TABLE IF NOT EXISTS entries (
   seq INTEGER PRIMARY KEY,
   time_ms INTEGER NOT NULL,
   client_id TEXT NOT NULL,
-  nik_hmac TEXT,
   body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS entries_by_time ON entries (time_ms, seq);
 CREATE INDEX IF NOT EXISTS entries_by_client ON entries (client_id, seq);
-CREATE INDEX IF NOT EXISTS entries_by_nik ON entries (nik_hmac, seq);
+-- Every NIK digest an entry lists (its nikHmac, or each of a batch chunk's nikHmacs).
+CREATE TABLE IF NOT EXISTS entry_niks (
+  nik_hmac TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (nik_hmac, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
@@ -111,13 +115,23 @@ export class AuditTrail extends DurableObject<AuditTrailEnv> {
       this.ctx.storage.transactionSync(() => {
         entries.forEach((entry, i) => {
           sql.exec(
-            "INSERT INTO entries (seq, time_ms, client_id, nik_hmac, body) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO entries (seq, time_ms, client_id, body) VALUES (?, ?, ?, ?)",
             entry.sequence,
             times[i] ?? timeMs,
             entry.clientId,
-            entry.nikHmac ?? null,
             JSON.stringify(entry),
           );
+          const digests = new Set([
+            ...(entry.nikHmac === undefined ? [] : [entry.nikHmac]),
+            ...(entry.nikHmacs ?? []),
+          ]);
+          for (const digest of digests) {
+            sql.exec(
+              "INSERT INTO entry_niks (nik_hmac, seq) VALUES (?, ?)",
+              digest,
+              entry.sequence,
+            );
+          }
         });
         sql.exec(
           "INSERT OR REPLACE INTO head (id, seq, hash, time_ms) VALUES (1, ?, ?, ?)",
@@ -167,7 +181,7 @@ export class AuditTrail extends DurableObject<AuditTrailEnv> {
       bindings.push(request.clientId);
     }
     if (request.nikHmac !== undefined) {
-      filters.push("nik_hmac = ?");
+      filters.push("seq IN (SELECT seq FROM entry_niks WHERE nik_hmac = ?)");
       bindings.push(request.nikHmac);
     }
     const rows = sql
@@ -278,23 +292,22 @@ export function createCloudflareAuditStore(
 ): AuditStore {
   const trail = () => namespace.get(namespace.idFromName(options.trail ?? "audit-trail"));
   const maxBatch = options.maxBatch ?? 1_000;
-  const pending: Pending[] = [];
-  let flushing = false;
+  // Batches never mix requests: a Workers request must not wait on another request's I/O (the
+  // runtime cancels it as hung), so appends are grouped by the request that made them.
+  const batches = new Map<string, Pending[]>();
 
-  const flush = async () => {
-    try {
-      while (pending.length > 0) {
-        const batch = pending.splice(0, maxBatch);
-        try {
-          const entries = (await trail().append(batch.map((p) => p.item))) as AuditEntry[];
-          for (const [i, p] of batch.entries()) p.resolve(entries[i] as AuditEntry);
-        } catch (error) {
-          const failure = unavailable(error);
-          for (const p of [...batch, ...pending.splice(0)]) p.reject(failure);
-        }
+  const flush = async (key: string) => {
+    const pending = batches.get(key) ?? [];
+    batches.delete(key);
+    while (pending.length > 0) {
+      const batch = pending.splice(0, maxBatch);
+      try {
+        const entries = (await trail().append(batch.map((p) => p.item))) as AuditEntry[];
+        for (const [i, p] of batch.entries()) p.resolve(entries[i] as AuditEntry);
+      } catch (error) {
+        const failure = unavailable(error);
+        for (const p of [...batch, ...pending.splice(0)]) p.reject(failure);
       }
-    } finally {
-      flushing = false;
     }
   };
 
@@ -319,14 +332,17 @@ export function createCloudflareAuditStore(
         record: parseRecord(record),
         ...(options.now ? { atMs: options.now() } : {}),
       };
+      const key = `${item.record.clientId}\u0000${item.record.requestId}`;
       return new Promise<AuditEntry>((resolve, reject) => {
-        pending.push({ item, resolve, reject });
-        if (!flushing) {
-          flushing = true;
-          // A macrotask, not a microtask: a batch check's records (each awaiting its NIK HMAC)
-          // gather into one call instead of trickling out one by one.
-          setTimeout(() => void flush(), 0);
+        const batch = batches.get(key);
+        if (batch !== undefined) {
+          batch.push({ item, resolve, reject });
+          return;
         }
+        batches.set(key, [{ item, resolve, reject }]);
+        // A macrotask, not a microtask: a batch check's records (each awaiting its NIK HMAC)
+        // gather into one call instead of trickling out one by one.
+        setTimeout(() => void flush(key), 0);
       });
     },
     query,

@@ -114,6 +114,24 @@ export function describeAuditStoreContract(
       expect(times.map((time) => Date.parse(time))).toEqual([5_000_000, 5_000_000, 6_000_000]);
     });
 
+    it("finds a batch record by any of the NIK digests it lists", async () => {
+      const { store } = await makeStore();
+      const { nikHmac: _single, ...batch } = auditRecord({
+        requestId: "batch-1",
+        route: "enrolments.checkBatch",
+        nikHmacs: [hmacOf(11), hmacOf(12), hmacOf(13)],
+        nikCount: 3,
+      });
+      await store.append(batch);
+      await store.append(auditRecord({ requestId: "single-1", nikHmac: hmacOf(12) }));
+      const page = await store.query({ nikHmac: hmacOf(12), limit: 10 });
+      expect(page.entries.map((entry) => entry.requestId)).toEqual(["batch-1", "single-1"]);
+      expect(
+        (await store.query({ nikHmac: hmacOf(13), limit: 10 })).entries.map((e) => e.requestId),
+      ).toEqual(["batch-1"]);
+      expect(await store.verify()).toMatchObject({ ok: true, count: 2 });
+    });
+
     it("finds records by client, by NIK HMAC, by both and by time range", async () => {
       let now = Date.parse("2025-03-01T00:00:00Z");
       const { store } = await makeStore({ now: () => now });

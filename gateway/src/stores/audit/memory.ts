@@ -69,7 +69,13 @@ export function createMemoryAuditStore(options: MemoryAuditOptions = {}): AuditS
       const entry = entries.get(sequence);
       if (entry === undefined) return;
       if (request.clientId !== undefined && entry.clientId !== request.clientId) return;
-      if (request.nikHmac !== undefined && entry.nikHmac !== request.nikHmac) return;
+      if (
+        request.nikHmac !== undefined &&
+        entry.nikHmac !== request.nikHmac &&
+        !entry.nikHmacs?.includes(request.nikHmac)
+      ) {
+        return;
+      }
       found.push(entry);
     };
     const driver =
@@ -105,6 +111,7 @@ export function createMemoryAuditStore(options: MemoryAuditOptions = {}): AuditS
         times.push(timeMs);
         index(byClient, entry.clientId, entry.sequence);
         index(byNik, entry.nikHmac, entry.sequence);
+        for (const nikHmac of new Set(entry.nikHmacs ?? [])) index(byNik, nikHmac, entry.sequence);
         head = { sequence: entry.sequence, hash: entry.hash, time: entry.time };
         return entry;
       });

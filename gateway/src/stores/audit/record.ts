@@ -49,6 +49,11 @@ export const AuditRecordInputSchema = z.strictObject({
   route: z.string().regex(/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/),
   /** HMAC-SHA-256 of the NIK under the gateway's audit key (see `nik-hmac.ts`), never the NIK. */
   nikHmac: sha256Hex.optional(),
+  /**
+   * Digests of every NIK whose data one record released, for a chunk of a batch (one record
+   * per chunk rather than per NIK); each is searchable like `nikHmac`.
+   */
+  nikHmacs: z.array(sha256Hex).min(1).max(1_000).optional(),
   /** How many NIKs a batch carried. */
   nikCount: z.int().min(0).max(1_000_000).optional(),
   sources: z.array(AuditSourceSchema).max(20),

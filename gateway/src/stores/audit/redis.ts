@@ -70,7 +70,8 @@ export function redisAuditKeys(prefix: string) {
 /*
  * KEYS: head, entries, times, then the index keys the batch touches.
  * ARGV: expected sequence, expected hash, count, then per record:
- *   json, hash, time (ms), position of its client index in KEYS, of its NIK index (0 = none).
+ *   json, hash, time (ms), position of its client index in KEYS, and the space-separated
+ *   positions of its NIK indexes (empty = none).
  * Replies {1, seq, hash, time} after appending, or {0, seq, hash, time} with the current head.
  * Everything is checked before anything is written, so a refused batch leaves no trace.
  */
@@ -101,9 +102,9 @@ for i = 0, count - 1 do
   seq = seq + 1
   redis.call('HSET', KEYS[2], seq, ARGV[at])
   redis.call('ZADD', KEYS[3], ARGV[at + 2], string.format('%016d', seq))
-  local client, nik = tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
+  local client = tonumber(ARGV[at + 3])
   if client > 0 then redis.call('ZADD', KEYS[client], seq, seq) end
-  if nik > 0 then redis.call('ZADD', KEYS[nik], seq, seq) end
+  for nik in string.gmatch(ARGV[at + 4], '%d+') do redis.call('ZADD', KEYS[tonumber(nik)], seq, seq) end
   hash, time = ARGV[at + 1], ARGV[at + 2]
 end
 redis.call('HSET', KEYS[1], 'seq', seq, 'hash', hash, 'time', time)
@@ -195,7 +196,7 @@ export function createRedisAuditStore(
   const now = options.now ?? Date.now;
   const maxBatch = options.maxBatch ?? 64;
   const maxAttempts = options.maxAttempts ?? 50;
-  const appendScript = defineScript(redis, "simpulAuditAppendV1", APPEND_LUA);
+  const appendScript = defineScript(redis, "simpulAuditAppendV2", APPEND_LUA);
   const queryScript = defineScript(redis, "simpulAuditQueryV1", QUERY_LUA);
   const pending: Pending[] = [];
   let flushing = false;
@@ -214,11 +215,15 @@ export function createRedisAuditStore(
       let previous: AuditHead = base;
       let timeMs = base.timeMs;
       const indexKeys: string[] = [];
+      const positions = new Map<string, number>();
       const args: (string | number)[] = [base.sequence, base.hash, records.length];
       const position = (key: string) => {
-        let at = indexKeys.indexOf(key);
-        if (at === -1) at = indexKeys.push(key) - 1;
-        return 4 + at;
+        let at = positions.get(key);
+        if (at === undefined) {
+          at = 4 + indexKeys.push(key) - 1;
+          positions.set(key, at);
+        }
+        return at;
       };
       for (const record of records) {
         timeMs = Math.max(now(), timeMs);
@@ -229,7 +234,9 @@ export function createRedisAuditStore(
           entry.hash,
           timeMs,
           position(keys.client(entry.clientId)),
-          entry.nikHmac === undefined ? 0 : position(keys.nik(entry.nikHmac)),
+          [...new Set([...(entry.nikHmac ? [entry.nikHmac] : []), ...(entry.nikHmacs ?? [])])]
+            .map((nikHmac) => position(keys.nik(nikHmac)))
+            .join(" "),
         );
         previous = entry;
       }
