@@ -1,4 +1,7 @@
 /** The SDK against the real gateway and its simulators, in-process and over HTTP. */
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createSimpulClient,
@@ -275,6 +278,70 @@ describe("SDK tokens when the gateway changes its signing key", () => {
     } finally {
       await before.close();
       await after.close();
+    }
+  });
+});
+
+describe("SDK with private_key_jwt against the real gateway", () => {
+  it("gets tokens with a signed client assertion instead of a secret", async () => {
+    const { privateKey, publicKey } = (await crypto.subtle.generateKey(
+      { name: "ECDSA", namedCurve: "P-256" },
+      false,
+      ["sign", "verify"],
+    )) as CryptoKeyPair;
+    const publicJwk = { ...(await crypto.subtle.exportKey("jwk", publicKey)), kid: "sdk-e2e" };
+    const devClients = JSON.parse(
+      readFileSync(new URL("../gateway/config/dev-clients.json", import.meta.url), "utf8"),
+    );
+    const clientFile = join(tmpdir(), `simpul-sdk-e2e-clients-${process.pid}.json`);
+    writeFileSync(
+      clientFile,
+      JSON.stringify({
+        clients: [
+          ...devClients.clients,
+          {
+            id: "partner-pkjwt",
+            name: "Partner app with a registered key",
+            jwks: { keys: [publicJwk] },
+            scopes: ["programs:read", "sources:read"],
+            purposes: [],
+            fields: [],
+            ratePlan: { perMinute: 600, perDay: 10_000 },
+          },
+        ],
+      }),
+    );
+    const target = await overHttpTarget({ SIMPUL_CLIENTS_FILE: clientFile });
+    try {
+      const seen: string[] = [];
+      const simpul = createSimpulClient({
+        baseUrl: target.baseUrl ?? "",
+        clientId: "partner-pkjwt",
+        privateKey,
+        keyId: "sdk-e2e",
+        fetch: targetFetch(target, seen),
+      });
+      const rules = await simpul.programs.list();
+      expect(rules.programs.length).toBeGreaterThan(0);
+      await simpul.sources.list();
+      expect(seen.filter((path) => path === "/oauth/token")).toHaveLength(1);
+      const impostor = createSimpulClient({
+        baseUrl: target.baseUrl ?? "",
+        clientId: "partner-pkjwt",
+        privateKey: (
+          (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, [
+            "sign",
+            "verify",
+          ])) as CryptoKeyPair
+        ).privateKey,
+      });
+      await expect(impostor.programs.list()).rejects.toMatchObject({
+        code: "INVALID_CLIENT",
+        status: 401,
+      });
+    } finally {
+      await target.close();
+      rmSync(clientFile, { force: true });
     }
   });
 });

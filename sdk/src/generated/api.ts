@@ -439,6 +439,8 @@ export type components = {
             httpStatus: number;
             nikCount?: number;
             nikHmac?: string;
+            /** @description For a batch chunk: the digest of every NIK whose data the record released. */
+            nikHmacs?: string[];
             /** @enum {string} */
             outcome: "RELEASED" | "PARTIAL" | "NOT_FOUND" | "DENIED" | "FAILED";
             previousHash: string;

@@ -14,6 +14,9 @@ export const AuditEntry = z
     caseId: z.string().optional(),
     route: z.string(),
     nikHmac: z.string().optional(),
+    nikHmacs: z.array(z.string()).optional().openapi({
+      description: "For a batch chunk: the digest of every NIK whose data the record released.",
+    }),
     nikCount: z.number().int().optional(),
     sources: z.array(z.object({ id: z.string(), status: z.enum(SOURCE_STATUSES) })),
     outcome: z.enum(AUDIT_OUTCOMES),
