@@ -111,7 +111,8 @@ describe("three gateway processes on one Redis", () => {
     await Promise.all(gateways.map((gateway) => gateway.fetch("/readyz")));
     // Windows are fixed minutes; start early in one so the burst cannot straddle two.
     const intoMinute = Date.now() % 60_000;
-    if (intoMinute > 40_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+    if (intoMinute > 40_000)
+      await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
     const attempts = LIMIT_PER_MINUTE * 3;
     const statuses: number[] = [];
     let next = 0;
