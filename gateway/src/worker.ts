@@ -14,9 +14,11 @@ export { SchemaRegistry } from "./stores/schema-registry/cloudflare.ts";
 /*
  * One app per isolate (and per issuer, when SIMPUL_PUBLIC_URL is not set and the origin is taken
  * from the request). Only plain state is shared between requests: keys, the client registry,
- * circuit breakers; every store lives in Durable Objects, so isolates agree on everything.
+ * circuit breakers; every store lives in Durable Objects, so isolates agree on everything. No
+ * request ever awaits a promise another request created (the runtime would cancel it as hung):
+ * until an app is ready, each request builds its own and the first one finished is kept.
  */
-const apps = new Map<string, Promise<OpenAPIHono<GatewayEnv>>>();
+const apps = new Map<string, OpenAPIHono<GatewayEnv>>();
 
 function problem(status: number, title: string, detail: string): Response {
   return new Response(JSON.stringify({ type: "about:blank", title, status, detail }), {
@@ -25,17 +27,41 @@ function problem(status: number, title: string, detail: string): Response {
   });
 }
 
+/**
+ * Local development only: `wrangler dev` forwards requests to workerd over kept-alive
+ * connections, and a request body left unread, or abandoned half-read (a refusal before or
+ * while parsing), breaks that connection for the next request. The app reads a copy of the
+ * body; whatever it leaves is read to the end here (up to a cap) once the response is ready.
+ */
+function drainedAfterwards(request: Request, maxBytes = 16 * 1024 * 1024) {
+  if (request.body === null) return { request, finish: async () => undefined };
+  const [forApp, forDrain] = request.body.tee();
+  const reader = forDrain.getReader();
+  const drained = (async () => {
+    let read = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+      if (read > maxBytes) return reader.cancel();
+    }
+  })().catch(() => undefined);
+  return {
+    request: new Request(request, { body: forApp }),
+    finish: () => drained,
+  };
+}
+
 async function appFor(env: WorkerEnv, request: Request) {
   const config = parseWorkerConfig(env);
   const issuer = (config.SIMPUL_PUBLIC_URL ?? new URL(request.url).origin).replace(/\/$/, "");
   let app = apps.get(issuer);
   if (app === undefined) {
-    app = buildWorkerServices(config, issuer).then(createApp);
+    const built = createApp(await buildWorkerServices(config, issuer));
+    app = apps.get(issuer) ?? built;
     apps.set(issuer, app);
-    // A failed start is retried by the next request rather than cached for the isolate's life.
-    app.catch(() => apps.delete(issuer));
   }
-  return { config, app: await app };
+  return { config, app };
 }
 
 export default {
@@ -59,6 +85,12 @@ export default {
     ) {
       return serveTestSurface(request, env);
     }
-    return gateway.app.fetch(request, env, ctx);
+    const local =
+      gateway.config.SIMPUL_ENV === "development" || gateway.config.SIMPUL_ENV === "test";
+    if (!local) return gateway.app.fetch(request, env, ctx);
+    const guarded = drainedAfterwards(request);
+    const response = await gateway.app.fetch(guarded.request, env, ctx);
+    await guarded.finish();
+    return response;
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -80,16 +80,61 @@ export function precheckToken(token: string): string | undefined {
   return refuseHeader(token);
 }
 
+export interface VerifiedTokenCacheOptions {
+  /** Most tokens remembered; the least recently used is forgotten first. Default 10,000. */
+  readonly maxEntries?: number;
+  /** Clock in milliseconds since the epoch (tests). */
+  readonly now?: () => number;
+}
+
+/**
+ * Tokens already verified, keyed by the exact token string, until their `exp`: a bounded LRU.
+ * A signature that verified cannot stop verifying before `exp` (the key set is fixed per
+ * verifier), so a repeat costs a map lookup instead of an ES256 verification, which the
+ * benchmark's profile shows as the largest single CPU cost of a lookup (load/PROFILE.md).
+ * Failures are never cached, and entries end at `exp` without the clock-skew leeway.
+ */
+export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions = {}) {
+  const maxEntries = Math.max(1, options.maxEntries ?? 10_000);
+  const now = options.now ?? Date.now;
+  // A Map iterates in insertion order: re-inserting on use keeps the oldest first.
+  const entries = new Map<string, AccessClaims>();
+  return {
+    get(token: string): AccessClaims | undefined {
+      const claims = entries.get(token);
+      if (claims === undefined) return undefined;
+      entries.delete(token);
+      if (claims.expiresAt * 1000 <= now()) return undefined;
+      entries.set(token, claims);
+      return claims;
+    },
+    set(token: string, claims: AccessClaims): void {
+      if (claims.expiresAt * 1000 <= now()) return;
+      entries.delete(token);
+      entries.set(token, claims);
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    },
+    get size(): number {
+      return entries.size;
+    },
+  };
+}
+
 /**
  * Verifies the gateway's own tokens. The key set is local, so `jku`/`x5u` headers are never
- * followed, and the algorithm is pinned so `none` or HS/RS confusion cannot pass.
+ * followed, and the algorithm is pinned so `none` or HS/RS confusion cannot pass. Tokens that
+ * verified are remembered until their `exp` (`cache: false` turns that off).
  */
 export function createTokenVerifier(
   keys: readonly SigningKey[],
   settings: Omit<TokenSettings, "ttlSeconds">,
+  cache: VerifiedTokenCacheOptions | false = {},
 ): TokenVerifier {
   const keySet = createLocalJWKSet({ keys: keys.map((key) => key.publicJwk) });
+  const verified = cache === false ? undefined : createVerifiedTokenCache(cache);
   return async (token) => {
+    const known = verified?.get(token);
+    if (known !== undefined) return { ok: true, claims: known };
     const refused = precheckToken(token);
     if (refused !== undefined) return { ok: false, reason: refused };
     try {
@@ -106,7 +151,9 @@ export function createTokenVerifier(
       if (Number(payload.exp) - Number(payload.iat) > MAX_TOKEN_LIFETIME_SECONDS) {
         return { ok: false, reason: "lifetime too long" };
       }
-      return { ok: true, claims: toClaims(payload, settings.issuer) };
+      const claims = toClaims(payload, settings.issuer);
+      verified?.set(token, claims);
+      return { ok: true, claims };
     } catch (error) {
       if (error instanceof errors.JOSEError) return { ok: false, reason: error.code };
       throw error;

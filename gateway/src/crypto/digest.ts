@@ -9,8 +9,22 @@ export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return hex;
 }
 
-export async function sha256Hex(text: string): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+const webCryptoSha256 = async (text: string): Promise<string> =>
+  toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+
+let sha256Implementation = webCryptoSha256;
+
+/** SHA-256 of UTF-8 text as lower-case hex (the audit chain's hash). */
+export function sha256Hex(text: string): Promise<string> {
+  return sha256Implementation(text);
+}
+
+/**
+ * Lets a runtime entry supply a faster SHA-256 with the same output (Node's synchronous
+ * node:crypto beats queueing a WebCrypto job per audit record); WebCrypto is the default.
+ */
+export function useSha256(implementation: (text: string) => Promise<string>): void {
+  sha256Implementation = implementation;
 }
 
 /** Compares two equal-purpose strings without an early exit, so timing reveals nothing. */

@@ -6,8 +6,8 @@ export const accessLog = () =>
   createMiddleware<GatewayEnv>(async (c, next) => {
     const started = performance.now();
     await next();
-    c.var.services.logger.log("info", "request", {
-      requestId: c.var.requestId,
+    c.get("services").logger.log("info", "request", {
+      requestId: c.get("requestId"),
       method: c.req.method,
       route: c.req.routePath,
       status: c.res.status,

@@ -23,7 +23,8 @@ function outcomeOf(
 export const audited = (route: string) =>
   createMiddleware<GatewayEnv>(async (c, next) => {
     await next();
-    const { services, requestId } = c.var;
+    const services = c.get("services");
+    const requestId = c.get("requestId");
     const note = c.get("audit");
     const declared = c.get("declared");
     const client = c.get("client");

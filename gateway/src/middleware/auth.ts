@@ -18,7 +18,7 @@ const challenge = (error: string) => ({
 /** Verifies the bearer token, loads its client and checks the scope the operation needs. */
 export const requireScope = (scope: Scope) =>
   createMiddleware<GatewayEnv>(async (c, next) => {
-    const { verifyToken, clients } = c.var.services;
+    const { verifyToken, clients } = c.get("services");
     // RFC 6750 §2.3 allows tokens in the query; they leak into logs, so Simpul refuses them.
     if (c.req.query("access_token") !== undefined) {
       throw new ProblemError(
@@ -102,7 +102,7 @@ export const requireScope = (scope: Scope) =>
 /** Requires a declared purpose the client is allowed, plus optional end-user and case ids. */
 export const requirePurpose = () =>
   createMiddleware<GatewayEnv>(async (c, next) => {
-    const client = c.var.client;
+    const client = c.get("client");
     const purpose = c.req.header(PURPOSE_HEADER);
     if (purpose === undefined || purpose === "") {
       throw new ProblemError(

@@ -5,7 +5,7 @@ import { ProblemError } from "../errors/problem.ts";
 
 export const maintenanceGate = () =>
   createMiddleware<GatewayEnv>(async (c, next) => {
-    if (c.var.services.maintenance?.enabled) {
+    if (c.get("services").maintenance?.enabled) {
       throw new ProblemError(
         "SERVICE_UNAVAILABLE",
         "The gateway is in maintenance.",

@@ -33,23 +33,23 @@ export function rateLimitHeaders(
  * throws RATE_LIMITED (429 with Retry-After) when the plan has no room for all of it.
  */
 export async function chargeClient(c: Context<GatewayEnv>, cost: number): Promise<void> {
-  const client = c.var.client;
+  const client = c.get("client");
   const windows = windowsOf(client.ratePlan);
   let decision: RateLimitDecision;
   try {
-    decision = await c.var.services.rateLimits.consume(`client:${client.id}`, cost, windows);
+    decision = await c.get("services").rateLimits.consume(`client:${client.id}`, cost, windows);
   } catch (error) {
     // Operators choose: refuse (closed, the default) or admit unmetered (open) while the store is out.
-    if (c.var.services.settings.rateLimitFailure !== "open") throw error;
-    c.var.services.logger.log("warn", "rate-limit store unavailable; admitting unmetered", {
-      requestId: c.var.requestId,
+    if (c.get("services").settings.rateLimitFailure !== "open") throw error;
+    c.get("services").logger.log("warn", "rate-limit store unavailable; admitting unmetered", {
+      requestId: c.get("requestId"),
       client: client.id,
     });
     return;
   }
   const headers = rateLimitHeaders(decision, windows);
   if (!decision.allowed) {
-    c.var.services.metrics?.rateLimitRefusals.inc({ client: client.id });
+    c.get("services").metrics?.rateLimitRefusals.inc({ client: client.id });
     throw new ProblemError(
       "RATE_LIMITED",
       cost > decision.limit

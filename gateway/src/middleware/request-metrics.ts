@@ -4,7 +4,7 @@ import type { GatewayEnv } from "../env.ts";
 
 export const requestMetrics = () =>
   createMiddleware<GatewayEnv>(async (c, next) => {
-    const metrics = c.var.services.metrics;
+    const metrics = c.get("services").metrics;
     if (!metrics) return next();
     const started = performance.now();
     await next();

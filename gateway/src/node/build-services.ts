@@ -11,6 +11,7 @@ import { instrumentAuditStore } from "../metrics/instrument.ts";
 import { CURRENT_RULE_SET } from "../programs/rule-set.ts";
 import type { Services } from "../services.ts";
 import type { NodeConfig } from "./config.ts";
+import { useNodeSha256 } from "./digest.ts";
 import { loadDocsAssets } from "./docs-assets.ts";
 import { type EmbeddedSources, startEmbeddedSources } from "./embedded-sources.ts";
 import { buildSchemaRegistry } from "./schema-registry.ts";
@@ -29,6 +30,7 @@ export async function buildNodeServices(
   logger: Logger,
   issuer: string,
 ): Promise<NodeServices> {
+  useNodeSha256();
   const signingKey = config.SIMPUL_SIGNING_KEY
     ? await importSigningKey(JSON.parse(config.SIMPUL_SIGNING_KEY))
     : await generateSigningKey();

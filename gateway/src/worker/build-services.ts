@@ -45,9 +45,10 @@ function workerSourceClient(id: SourceId, attempts: number): SourceClient {
     maxResponseBytes: policy.maxResponseBytes,
     retries: { attempts, baseDelayMs: 50, maxDelayMs: 1_000 },
     breaker: { failureThreshold: 10, windowMs: 10_000, openMs: 5_000, halfOpenProbes: 2 },
-    // Per isolate; Workers also cap open connections per request at 6 and queue the rest.
-    maxConcurrent: 64,
-    maxQueue: 512,
+    // No queue: a call waiting for a slot another request holds would wait on that request's
+    // I/O, which Workers cancel as hung. Workers cap open connections per request at 6 anyway.
+    maxConcurrent: 1_000_000,
+    maxQueue: 0,
   });
 }
 
@@ -148,6 +149,7 @@ export async function buildWorkerServices(config: WorkerConfig, issuer: string):
           clientId: config.SIMPUL_KEMNAKER_CLIENT_ID,
           clientSecret: config.SIMPUL_KEMNAKER_CLIENT_SECRET,
         },
+        shareTokenRequests: false,
       }),
       createKemenkopUkmAdapter({
         client: workerSourceClient("kemenkopukm", attempts),

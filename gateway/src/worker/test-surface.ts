@@ -59,10 +59,23 @@ async function handle(store: string, body: Body, env: WorkerEnv): Promise<unknow
       }).remember(jti, exp);
     }
     case "audit": {
-      const audit = createCloudflareAuditStore(env.AUDIT, { trail: name, ...clock(body) });
+      const times = Array.isArray(body.times) ? [...(body.times as number[])] : undefined;
+      const audit = createCloudflareAuditStore(env.AUDIT, {
+        trail: name,
+        ...(times ? { now: () => times.shift() ?? Date.now() } : {}),
+      });
       switch (body.op) {
-        case "append":
-          return audit.append(args[0] as never);
+        case "append": {
+          // Appended together, in order, as a gateway isolate's concurrent requests would be.
+          const settled = await Promise.allSettled(
+            (args as never[]).map((record) => audit.append(record)),
+          );
+          return settled.map((outcome) =>
+            outcome.status === "fulfilled"
+              ? { entry: outcome.value }
+              : { error: (outcome.reason as Error).message },
+          );
+        }
         case "query":
           return audit.query(args[0] as never);
         case "export": {

@@ -35,9 +35,13 @@ export const exportRoute = createRoute({
 export function registerExport(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(exportRoute, (c) => {
     c.set("audit", { fieldsReleased: ["auditEntries"] });
-    const response = c.body(auditNdjson(c.var.services.audit.export(c.req.valid("query"))), 200, {
-      "Content-Type": `${NDJSON_MEDIA_TYPE}; charset=utf-8`,
-    });
+    const response = c.body(
+      auditNdjson(c.get("services").audit.export(c.req.valid("query"))),
+      200,
+      {
+        "Content-Type": `${NDJSON_MEDIA_TYPE}; charset=utf-8`,
+      },
+    );
     // zod-openapi types NDJSON as a JSON body it cannot produce; it is a stream.
     return response as never;
   });

@@ -41,7 +41,7 @@ export const searchRoute = createRoute({
 export function registerSearch(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(searchRoute, async (c) => {
     const query = c.req.valid("query");
-    const page = await c.var.services.audit.query(query);
+    const page = await c.get("services").audit.query(query);
     c.set("audit", { fieldsReleased: ["auditEntries"] });
     return c.json(
       { entries: [...page.entries], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },

@@ -54,7 +54,7 @@ export const subjectRoute = createRoute({
 export function registerSubject(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(subjectRoute, async (c) => {
     const { nik, ...window } = c.req.valid("json");
-    const { services } = c.var;
+    const services = c.get("services");
     c.set("audit", { nik, fieldsReleased: ["auditEntries"] });
     const page = await services.audit.query({ ...window, nikHmac: await services.nikHmac(nik) });
     return c.json(

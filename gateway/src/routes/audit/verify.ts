@@ -58,7 +58,7 @@ export const verifyChainRoute = createRoute({
 
 export function registerVerifyChain(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(verifyChainRoute, async (c) => {
-    const { audit } = c.var.services;
+    const { audit } = c.get("services");
     const [verdict, head] = await Promise.all([audit.verify(c.req.valid("query")), audit.head()]);
     c.set("audit", { fieldsReleased: [] });
     return c.json({ ...verdict, head }, 200);

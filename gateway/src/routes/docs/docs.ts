@@ -40,7 +40,7 @@ export function registerDocs(app: OpenAPIHono<GatewayEnv>): void {
     const asset =
       name === "init.js"
         ? { body: INIT, contentType: "text/javascript; charset=utf-8" }
-        : c.var.services.docsAssets?.get(name);
+        : c.get("services").docsAssets?.get(name);
     if (asset === undefined) throw new ProblemError("NOT_FOUND");
     c.header("Content-Type", asset.contentType);
     c.header("Cache-Control", "public, max-age=3600");

@@ -157,18 +157,20 @@ function pullStream(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
 
 export function registerCheckBatch(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(checkBatchRoute, async (c) => {
-    const { services, client } = c.var;
+    const services = c.get("services");
+    const client = c.get("client");
     const body = c.req.valid("json");
     // Charged after validation, when the number of NIKs is known; all or nothing.
     await chargeClient(c, body.niks.length * client.ratePlan.batchCostPerNik);
-    const ctx = { signal: c.req.raw.signal, traceparent: c.var.trace.traceparent };
+    const ctx = { signal: c.req.raw.signal, traceparent: c.get("trace").traceparent };
     const programs = body.programs ?? PROGRAM_CODES;
     const chunks = checkBatch(body.niks, programs, services, ctx, services.batch);
     c.set("audit", {
       nikCount: body.niks.length,
       fieldsReleased: ["civilRegistry", "programs", "findings"],
     });
-    const { requestId, declared } = c.var;
+    const requestId = c.get("requestId");
+    const declared = c.get("declared");
     // One record per chunk, listing each released NIK's digest: every person can still find
     // the read ("who read my data"), at a fraction of the cost of a record per NIK.
     const recordChunk: RecordChunk = async (lines) => {

@@ -78,11 +78,12 @@ export const checkRoute = createRoute({
 
 export function registerCheck(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(checkRoute, async (c) => {
-    const { services, client } = c.var;
+    const services = c.get("services");
+    const client = c.get("client");
     const { nik, programs } = c.req.valid("json");
     const check = await checkEnrolments(nik, programs ?? PROGRAM_CODES, services, {
       signal: c.req.raw.signal,
-      traceparent: c.var.trace.traceparent,
+      traceparent: c.get("trace").traceparent,
     });
     c.set("audit", {
       nik,

@@ -68,18 +68,20 @@ function granted(person: Person, fields: readonly PersonField[]): Partial<Person
 
 export function registerLookup(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(lookupRoute, async (c) => {
-    const { services, client } = c.var;
+    const services = c.get("services");
+    const client = c.get("client");
     const { nik } = c.req.valid("json");
     const result = await services.dukcapil.lookup(nik, {
       signal: c.req.raw.signal,
-      traceparent: c.var.trace.traceparent,
+      traceparent: c.get("trace").traceparent,
     });
     c.set("audit", {
       nik,
       sources: [auditSource("dukcapil", result)],
       fieldsReleased: client.fields,
     });
-    if (!result.ok) throw sourceProblem("dukcapil", result.error, services.logger, c.var.requestId);
+    if (!result.ok)
+      throw sourceProblem("dukcapil", result.error, services.logger, c.get("requestId"));
     const outcome = result.value;
     if (outcome.status === "NOT_FOUND") throw new ProblemError("PERSON_NOT_FOUND");
     if (outcome.status === "MULTIPLE") {

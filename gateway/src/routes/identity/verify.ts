@@ -79,18 +79,19 @@ export const verifyRoute = createRoute({
 
 export function registerVerify(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(verifyRoute, async (c) => {
-    const { services } = c.var;
+    const services = c.get("services");
     const { nik, threshold, ...elements } = c.req.valid("json");
     const result = await services.dukcapil.verify(nik, elements, threshold, {
       signal: c.req.raw.signal,
-      traceparent: c.var.trace.traceparent,
+      traceparent: c.get("trace").traceparent,
     });
     c.set("audit", {
       nik,
       sources: [auditSource("dukcapil", result)],
       fieldsReleased: Object.keys(elements).map((element) => `verdict:${element}`),
     });
-    if (!result.ok) throw sourceProblem("dukcapil", result.error, services.logger, c.var.requestId);
+    if (!result.ok)
+      throw sourceProblem("dukcapil", result.error, services.logger, c.get("requestId"));
     if (result.value.status === "NOT_FOUND") throw new ProblemError("PERSON_NOT_FOUND");
     if (result.value.status === "MULTIPLE") {
       throw new ProblemError(

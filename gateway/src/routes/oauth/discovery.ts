@@ -47,10 +47,13 @@ export const metadataRoute = createRoute({
 export function registerDiscovery(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(jwksRoute, (c) => {
     c.header("Cache-Control", "public, max-age=300");
-    return c.json({ keys: [c.var.services.signingKey.publicJwk as Record<string, unknown>] }, 200);
+    return c.json(
+      { keys: [c.get("services").signingKey.publicJwk as Record<string, unknown>] },
+      200,
+    );
   });
   app.openapi(metadataRoute, (c) => {
-    const issuer = c.var.services.settings.issuer;
+    const issuer = c.get("services").settings.issuer;
     return c.json(
       {
         issuer,

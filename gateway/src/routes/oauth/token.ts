@@ -221,7 +221,7 @@ export function registerToken(app: OpenAPIHono<GatewayEnv>): void {
     }),
   );
   app.openapi(tokenRoute, async (c) => {
-    const { services } = c.var;
+    const services = c.get("services");
     const form = c.req.valid("form");
     const presented = presentedCredentials(c.req.header("authorization"), form);
     const windows = [{ limit: TOKEN_REQUESTS_PER_MINUTE, windowSeconds: 60 }];
@@ -252,7 +252,10 @@ export function registerToken(app: OpenAPIHono<GatewayEnv>): void {
       scopes,
     );
     services.metrics?.tokensIssued.inc({ client: client.id });
-    services.logger.log("info", "token issued", { requestId: c.var.requestId, client: client.id });
+    services.logger.log("info", "token issued", {
+      requestId: c.get("requestId"),
+      client: client.id,
+    });
     // RFC 6749 §5.1: token responses must not be cached.
     c.header("Cache-Control", "no-store");
     c.header("Pragma", "no-cache");

@@ -75,7 +75,7 @@ function snapshotOf(services: Services): Promise<Snapshot> {
 export function registerHealth(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(livenessRoute, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(readinessRoute, async (c) => {
-    const { services } = c.var;
+    const services = c.get("services");
     c.header("Cache-Control", "no-store");
     if (services.maintenance?.enabled) return c.json({ status: "maintenance" as const }, 503);
     if (services.maintenance?.draining) return c.json({ status: "unavailable" as const }, 503);

@@ -8,7 +8,7 @@ export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 
 export function registerMetrics(app: OpenAPIHono<GatewayEnv>): void {
   app.get("/metrics", (c) => {
-    const { metrics, settings } = c.var.services;
+    const { metrics, settings } = c.get("services");
     // Without a configured token the main port does not serve metrics at all (see SIMPUL_METRICS_PORT).
     if (!metrics || !settings.metricsToken) throw new ProblemError("NOT_FOUND");
     const presented = c.req.header("authorization") ?? "";

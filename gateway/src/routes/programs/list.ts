@@ -23,6 +23,6 @@ export const programsRoute = createRoute({
 export function registerPrograms(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(programsRoute, (c) => {
     c.header("Cache-Control", "private, max-age=300");
-    return c.json(c.var.services.ruleSet, 200);
+    return c.json(c.get("services").ruleSet, 200);
   });
 }

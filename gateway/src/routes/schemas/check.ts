@@ -48,7 +48,7 @@ export function registerCheckSchema(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(checkSchemaRoute, async (c) => {
     const { subject } = c.req.valid("param");
     const { document } = c.req.valid("json");
-    const registry = c.var.services.schemaRegistry;
+    const registry = c.get("services").schemaRegistry;
     await admitDocument(registry, subject, document);
     const versions = await registry.listVersions(subject);
     const { report } = await judge(registry, subject, document, versions);

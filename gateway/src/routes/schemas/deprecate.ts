@@ -54,9 +54,9 @@ export function registerDeprecateSchema(app: OpenAPIHono<GatewayEnv>): void {
         errors: [{ pointer: "/successor", detail: "must differ from the deprecated version" }],
       });
     }
-    const outcome = await c.var.services.schemaRegistry.deprecate(subject, version, {
+    const outcome = await c.get("services").schemaRegistry.deprecate(subject, version, {
       successor,
-      deprecatedBy: c.var.client.id,
+      deprecatedBy: c.get("client").id,
       deprecatedAt: new Date().toISOString(),
     });
     if (!outcome.ok) {

@@ -29,7 +29,7 @@ export const getSchemaRoute = createRoute({
 export function registerGetSchema(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(getSchemaRoute, async (c) => {
     const { subject, version } = c.req.valid("param");
-    const record = await c.var.services.schemaRegistry.getVersion(subject, version);
+    const record = await c.get("services").schemaRegistry.getVersion(subject, version);
     if (record === undefined) throw notFound(subject, version);
     return c.json({ ...summaryOf(record), document: { ...record.document } }, 200);
   });

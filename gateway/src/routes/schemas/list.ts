@@ -40,7 +40,7 @@ export const listSchemasRoute = createRoute({
 
 export function registerListSchemas(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(listSchemasRoute, async (c) => {
-    const subjects = await c.var.services.schemaRegistry.listSubjects();
+    const subjects = await c.get("services").schemaRegistry.listSubjects();
     return c.json({ subjects: [...subjects] }, 200);
   });
 }

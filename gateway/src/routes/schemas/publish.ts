@@ -66,7 +66,7 @@ export function registerPublishSchema(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(publishSchemaRoute, async (c) => {
     const { subject } = c.req.valid("param");
     const { version, document } = c.req.valid("json");
-    const registry = c.var.services.schemaRegistry;
+    const registry = c.get("services").schemaRegistry;
     await admitDocument(registry, subject, document, version);
 
     for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
@@ -98,7 +98,7 @@ export function registerPublishSchema(app: OpenAPIHono<GatewayEnv>): void {
         {
           version,
           document,
-          publishedBy: c.var.client.id,
+          publishedBy: c.get("client").id,
           publishedAt: new Date().toISOString(),
         },
         latest,

@@ -40,12 +40,12 @@ export function registerSetSchemaMode(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(setSchemaModeRoute, async (c) => {
     const { subject } = c.req.valid("param");
     const { mode } = c.req.valid("json");
-    await c.var.services.schemaRegistry.setMode(subject, mode);
-    c.var.services.logger.log("info", "schema mode set", {
+    await c.get("services").schemaRegistry.setMode(subject, mode);
+    c.get("services").logger.log("info", "schema mode set", {
       subject,
       mode,
-      clientId: c.var.client.id,
-      requestId: c.var.requestId,
+      clientId: c.get("client").id,
+      requestId: c.get("requestId"),
     });
     return c.json({ subject, mode }, 200);
   });

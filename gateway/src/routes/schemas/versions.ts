@@ -38,7 +38,7 @@ export const schemaVersionsRoute = createRoute({
 export function registerSchemaVersions(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(schemaVersionsRoute, async (c) => {
     const { subject } = c.req.valid("param");
-    const registry = c.var.services.schemaRegistry;
+    const registry = c.get("services").schemaRegistry;
     const versions = await registry.listVersions(subject);
     if (versions.length === 0) throw notFound(subject);
     return c.json(

@@ -38,7 +38,7 @@ export const sourcesRoute = createRoute({
 
 export function registerSources(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(sourcesRoute, (c) => {
-    const { dukcapil, enrolmentSources } = c.var.services;
+    const { dukcapil, enrolmentSources } = c.get("services");
     const sources = [dukcapil, ...enrolmentSources].map((adapter) => {
       const health = adapter.health();
       const status =

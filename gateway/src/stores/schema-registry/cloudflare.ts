@@ -82,7 +82,7 @@ export class SchemaRegistry extends DurableObject {
 export interface CloudflareSchemaRegistryOptions {
   /** The registry's object name; default `schema-registry`. */
   readonly registry?: string;
-  /** Loaded once per isolate (one call) before the first operation. */
+  /** Loaded and applied once per isolate (one call) before the first operation. */
   readonly seed?: () => Promise<readonly SchemaSeed[]>;
 }
 
@@ -98,16 +98,14 @@ export function createCloudflareSchemaRegistryStore(
   options: CloudflareSchemaRegistryOptions = {},
 ): SchemaRegistryStore {
   const object = () => namespace.get(namespace.idFromName(options.registry ?? "schema-registry"));
-  let seeded: Promise<void> | undefined;
+  // A flag, not a shared promise: a Workers request must not wait on another request's I/O, so
+  // until one seeding has finished, each request seeds (it is idempotent).
+  let seeded = false;
   const call = async <T>(run: (stub: ReturnType<typeof object>) => Promise<T>): Promise<T> => {
     try {
-      if (options.seed) {
-        const load = options.seed;
-        seeded ??= (async () => object().seed(await load()))();
-        await seeded.catch((error: unknown) => {
-          seeded = undefined;
-          throw error;
-        });
+      if (options.seed && !seeded) {
+        await object().seed(await options.seed());
+        seeded = true;
       }
       return await run(object());
     } catch (error) {

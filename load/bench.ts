@@ -1,0 +1,611 @@
+/**
+ * `npm run bench [-- --quick]`: the gateway (Redis-backed, its own process) measured side by side
+ * with a bare forwarder and with the simulators themselves, in one run; medians of several runs,
+ * ratios to the floors, saved to load/results/ (timestamped, plus latest.json / latest.md).
+ */
+import { parseArgs } from "node:util";
+import { generateWorld } from "../adapters/world/index.ts";
+import {
+  type LoadResult,
+  load,
+  machineLoad,
+  medianOf,
+  memoryOf,
+  sleep,
+  withCpu,
+  withRssPeak,
+} from "./lib/measure.ts";
+import {
+  type RunningForwarder,
+  type RunningSimulators,
+  SOURCE_IDS,
+  type SourceId,
+  setSimulatorFaults,
+  startForwarder,
+  startGateway,
+  startSimulators,
+} from "./lib/processes.ts";
+import { environment, save, stamp, table } from "./lib/report.ts";
+import {
+  type BatchOutcome,
+  BENCH_CLIENTS,
+  bearer,
+  CLIENTS_FILE,
+  cycle,
+  deletePrefix,
+  directSourceRequest,
+  getToken,
+  redisInfo,
+  runBatch,
+} from "./lib/scenarios.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    runs: { type: "string" },
+    seconds: { type: "string" },
+    "batch-size": { type: "string" },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log(
+    "usage: npm run bench [-- --quick] [--runs N] [--seconds S] [--batch-size N]\n" +
+      "Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); keys go under a per-run prefix.",
+  );
+  process.exit(0);
+}
+
+const quick = args.quick;
+export const SETTINGS = {
+  runs: Number(args.runs ?? (quick ? 1 : 3)),
+  /** Length of each measured phase. */
+  seconds: Number(args.seconds ?? (quick ? 5 : 15)),
+  warmupSeconds: quick ? 2 : 5,
+  /** Connections for the identity-lookup comparison (the floors are stated at 64). */
+  connections: 64,
+  /** Connections for the enrolment check and for each direct source measurement. */
+  enrolmentConnections: 16,
+  batchNiks: Number(args["batch-size"] ?? 100_000),
+  worldSeed: 20_240_101,
+  worldSize: 100_000,
+  redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+};
+
+/**
+ * Upstream latency for the enrolment-check and batch phases: log-normal, one source clearly the
+ * slowest so that "the slowest source's p50" is a meaningful yardstick. The lookup and mixed
+ * phases run with instant sources, so what is measured there is the gateway's own cost.
+ */
+export const SOURCE_LATENCY: Record<
+  SourceId,
+  { kind: "lognormal"; medianMs: number; p99Ms: number }
+> = {
+  dukcapil: { kind: "lognormal", medianMs: 5, p99Ms: 10 },
+  kemensos: { kind: "lognormal", medianMs: 8, p99Ms: 16 },
+  kemnaker: { kind: "lognormal", medianMs: 10, p99Ms: 20 },
+  kemenkopukm: { kind: "lognormal", medianMs: 20, p99Ms: 40 },
+};
+
+/** The mixed scenario: who sends what, at which share of its per-minute plan over the phase. */
+const MIXED = {
+  /** Unbounded client, closed loop. */
+  backgroundConnections: 16,
+  dinsosA: { perMinute: 1500, share: 1.1 },
+  dinsosB: { perMinute: 900, share: 0.9 },
+  bank: { perMinute: 600, share: 1.05 },
+};
+
+const LOOKUP = "/v1/identity/lookup";
+const CHECK = "/v1/enrolments/check";
+const VERIFY = "/v1/identity/verify";
+
+interface RunResult {
+  lookup: {
+    gateway: LoadResult & {
+      cores: Record<string, number>;
+      cpuUsPerRequest: number;
+      logBytesPerRequest: number;
+    };
+    forwarder: LoadResult & { cores: Record<string, number>; cpuUsPerRequest: number };
+    throughputRatio: number;
+    addedP50Ms: number;
+    addedP99Ms: number;
+  };
+  enrolment: {
+    sources: Record<SourceId, LoadResult>;
+    slowestSource: SourceId;
+    slowestSourceP50Ms: number;
+    check: LoadResult & { cores: Record<string, number> };
+    addedP50Ms: number;
+  };
+  batch: BatchOutcome & {
+    rssBeforeMb: number;
+    peakRssMb: number;
+    polledPeakRssMb: number;
+    cores: Record<string, number>;
+  };
+  mixed: Record<string, LoadResult & { perMinute?: number; offeredShare?: number }>;
+  gatewayRssAfterMb: number;
+  redisKeysDeleted: number;
+  /** Other load on the machine when the run started and ended. */
+  machine: { atStart: ReturnType<typeof machineLoad>; atEnd: ReturnType<typeof machineLoad> };
+}
+
+function log(message: string): void {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function main(): Promise<void> {
+  const runStamp = stamp();
+  const redis = await redisInfo(SETTINGS.redisUrl).catch((error: Error) => {
+    console.error(`Redis is needed (REDIS_URL=${SETTINGS.redisUrl}): ${error.message}`);
+    process.exit(1);
+  });
+  log(
+    `world of ${SETTINGS.worldSize.toLocaleString()} persons; ${SETTINGS.runs} run(s) of ${SETTINGS.seconds} s phases`,
+  );
+  const world = generateWorld({ seed: SETTINGS.worldSeed, size: SETTINGS.worldSize });
+  const clean = world.examples("CLEAN", 5_000);
+  const inputs: Inputs = {
+    clean,
+    people: clean.map((nik) => ({ nik, fullName: world.person(world.indexOf(nik)).fullName })),
+    batchNiks: Array.from({ length: SETTINGS.batchNiks }, (_, i) =>
+      world.nik(i % SETTINGS.worldSize),
+    ),
+  };
+
+  const sims = await startSimulators(SETTINGS.worldSeed, SETTINGS.worldSize);
+  const forwarder = await startForwarder(sims, 64);
+  log(`simulators pid ${sims.pid}, bare forwarder pid ${forwarder.pid}`);
+  const runs: RunResult[] = [];
+  try {
+    for (let k = 1; k <= SETTINGS.runs; k++) {
+      log(`run ${k} of ${SETTINGS.runs}`);
+      const prefix = `simpul-bench:${runStamp}-r${k}:`;
+      try {
+        runs.push(await oneRun(k, prefix, inputs, sims, forwarder, redis.pid));
+      } finally {
+        // Only this run's own keys; the database itself is never flushed.
+        const deleted = await deletePrefix(SETTINGS.redisUrl, prefix);
+        const last = runs[runs.length - 1];
+        if (last && runs.length === k) last.redisKeysDeleted = deleted;
+      }
+    }
+  } finally {
+    await forwarder.stop();
+    await sims.stop();
+  }
+
+  const median = medianOf(runs);
+  const floors = evaluateFloors(median);
+  const data = {
+    kind: "simpul-bench",
+    startedAt: runStamp,
+    command: quick ? "npm run bench -- --quick" : "npm run bench",
+    settings: SETTINGS,
+    sourceLatency: SOURCE_LATENCY,
+    environment: environment(redis.version),
+    floors,
+    median,
+    runs,
+  };
+  const paths = save("bench", data, markdown(data), "latest", runStamp);
+  console.log(`\n${markdown(data)}`);
+  log(`saved ${paths.join(", ")} and load/results/latest.{json,md}`);
+}
+
+/** What the requests ask about: NIKs of the same world the simulators serve. */
+interface Inputs {
+  /** Alive, in Dukcapil, enrolled somewhere: every lookup finds a person. */
+  readonly clean: readonly string[];
+  readonly people: readonly { nik: string; fullName: string }[];
+  /** Every NIK of the world in order (anomalies included, as a real batch would be). */
+  readonly batchNiks: readonly string[];
+}
+
+async function oneRun(
+  k: number,
+  prefix: string,
+  { clean, people, batchNiks }: Inputs,
+  sims: RunningSimulators,
+  forwarder: RunningForwarder,
+  redisPid: number | undefined,
+): Promise<RunResult> {
+  const { seconds, warmupSeconds, connections } = SETTINGS;
+  const atStart = machineLoad();
+  const gateway = await startGateway({
+    sims,
+    redisUrl: SETTINGS.redisUrl,
+    redisPrefix: prefix,
+    clientsFile: CLIENTS_FILE,
+  });
+  const pids = (own: Record<string, number>) => ({
+    ...own,
+    simulators: sims.pid,
+    ...(redisPid ? { redis: redisPid } : {}),
+  });
+  try {
+    // Tokens once per run, for every client.
+    const [tLoad, tA, tB, tBank] = await Promise.all(
+      [BENCH_CLIENTS.load, BENCH_CLIENTS.dinsosA, BENCH_CLIENTS.dinsosB, BENCH_CLIENTS.bank].map(
+        (client) => getToken(gateway.url, client),
+      ),
+    );
+    const nextNik = cycle(clean);
+    const lookupBody = () => JSON.stringify({ nik: nextNik() });
+    const lookupAt = (url: string, path: string, headers: Record<string, string>, s: number) =>
+      load({ url, path, connections, seconds: s, headers, body: lookupBody });
+
+    // 1. Identity lookup, instant sources: the gateway's own cost against the bare floor.
+    await setSimulatorFaults(sims, {});
+    log("  warm-up");
+    await lookupAt(gateway.url, LOOKUP, bearer(tLoad as string), warmupSeconds);
+    await lookupAt(forwarder.url, "/", {}, warmupSeconds);
+    const measureGateway = async () => {
+      const logBefore = gateway.logBytes();
+      const { value, cores } = await withCpu(pids({ gateway: gateway.pid }), () =>
+        lookupAt(gateway.url, LOOKUP, bearer(tLoad as string), seconds),
+      );
+      const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
+      return {
+        ...value,
+        cores,
+        cpuUsPerRequest: cpuPerRequest(cores.gateway, value.seconds, count),
+        logBytesPerRequest: Math.round((gateway.logBytes() - logBefore) / count),
+      };
+    };
+    const measureForwarder = async () => {
+      const { value, cores } = await withCpu(pids({ forwarder: forwarder.pid }), () =>
+        lookupAt(forwarder.url, "/", {}, seconds),
+      );
+      const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
+      return {
+        ...value,
+        cores,
+        cpuUsPerRequest: cpuPerRequest(cores.forwarder, value.seconds, count),
+      };
+    };
+    log(`  identity lookup at ${connections} connections: gateway and bare forwarder`);
+    // Alternate the order between runs so neither side always goes first.
+    let gw: Awaited<ReturnType<typeof measureGateway>>;
+    let fwd: Awaited<ReturnType<typeof measureForwarder>>;
+    if (k % 2 === 1) {
+      gw = await measureGateway();
+      fwd = await measureForwarder();
+    } else {
+      fwd = await measureForwarder();
+      gw = await measureGateway();
+    }
+    log(
+      `    gateway ${gw.throughput}/s p99 ${gw.latencyMs.p99} ms; forwarder ${fwd.throughput}/s p99 ${fwd.latencyMs.p99} ms`,
+    );
+
+    // 2. Enrolment check with realistic upstream latency, against each source's own p50.
+    await setSimulatorFaults(
+      sims,
+      Object.fromEntries(SOURCE_IDS.map((id) => [id, { latency: SOURCE_LATENCY[id] }])),
+    );
+    log("  each source directly, then the enrolment check");
+    const sourceEntries = await Promise.all(
+      SOURCE_IDS.map(async (id) => {
+        const target = await directSourceRequest(sims, id, cycle(clean));
+        const result = await load({
+          ...target,
+          connections: SETTINGS.enrolmentConnections,
+          seconds: Math.max(3, Math.round(seconds / 2)),
+        });
+        return [id, result] as const;
+      }),
+    );
+    const sources = Object.fromEntries(sourceEntries) as Record<SourceId, LoadResult>;
+    const slowestSource = SOURCE_IDS.reduce((a, b) =>
+      sources[b].latencyMs.p50 > sources[a].latencyMs.p50 ? b : a,
+    );
+    const slowestSourceP50Ms = sources[slowestSource].latencyMs.p50;
+    const checkAt = (s: number) =>
+      load({
+        url: gateway.url,
+        path: CHECK,
+        connections: SETTINGS.enrolmentConnections,
+        seconds: s,
+        headers: bearer(tLoad as string),
+        body: lookupBody,
+      });
+    await checkAt(warmupSeconds);
+    const check = await withCpu(pids({ gateway: gateway.pid }), () => checkAt(seconds));
+    log(
+      `    check p50 ${check.value.latencyMs.p50} ms; slowest source ${slowestSource} p50 ${slowestSourceP50Ms} ms`,
+    );
+
+    // 3. Batch check, same upstream latency: NIKs per second end to end, and peak RSS.
+    log(`  batch check of ${SETTINGS.batchNiks.toLocaleString()} NIKs`);
+    await runBatch(gateway.url, tLoad as string, batchNiks.slice(0, 2_000));
+    const rssBeforeMb = memoryOf(gateway.pid).rssMb;
+    const batch = await withRssPeak(gateway.pid, () =>
+      withCpu(pids({ gateway: gateway.pid }), () =>
+        runBatch(gateway.url, tLoad as string, batchNiks),
+      ),
+    );
+    if (!batch.value.value.complete)
+      throw new Error("the batch stream ended without its done line");
+    log(
+      `    ${batch.value.value.niksPerSecond.toLocaleString()} NIKs/s, peak RSS ${batch.peakRssMb} MB`,
+    );
+
+    // 4. Mixed traffic, instant sources: an unbounded client plus three near their limits.
+    await setSimulatorFaults(sims, {});
+    // Rate windows are aligned to the minute: start where the whole phase fits in one window.
+    const into = (Date.now() / 1000) % 60;
+    if (into + seconds + 2 > 60) await sleep((60 - into + 0.2) * 1000);
+    log("  mixed traffic");
+    const rate = (plan: { perMinute: number; share: number }) =>
+      Math.max(1, Math.round((plan.perMinute * plan.share) / seconds));
+    const [background, dinsosA, dinsosB, bank] = await Promise.all([
+      load({
+        url: gateway.url,
+        path: LOOKUP,
+        connections: MIXED.backgroundConnections,
+        seconds,
+        headers: bearer(tLoad as string),
+        body: lookupBody,
+      }),
+      load({
+        url: gateway.url,
+        path: LOOKUP,
+        connections: 8,
+        seconds,
+        rate: rate(MIXED.dinsosA),
+        headers: bearer(tA as string),
+        body: lookupBody,
+      }),
+      load({
+        url: gateway.url,
+        path: CHECK,
+        connections: 8,
+        seconds,
+        rate: rate(MIXED.dinsosB),
+        headers: bearer(tB as string),
+        body: lookupBody,
+      }),
+      load({
+        url: gateway.url,
+        path: VERIFY,
+        connections: 8,
+        seconds,
+        rate: rate(MIXED.bank),
+        headers: bearer(tBank as string, "identity-verification"),
+        body: (() => {
+          const next = cycle(people);
+          return () => JSON.stringify(next());
+        })(),
+      }),
+    ]);
+    const gatewayRssAfterMb = memoryOf(gateway.pid).rssMb;
+    return {
+      lookup: {
+        gateway: gw,
+        forwarder: fwd,
+        throughputRatio: round(gw.throughput / fwd.throughput, 3),
+        addedP50Ms: round(gw.latencyMs.p50 - fwd.latencyMs.p50, 2),
+        addedP99Ms: round(gw.latencyMs.p99 - fwd.latencyMs.p99, 2),
+      },
+      enrolment: {
+        sources,
+        slowestSource,
+        slowestSourceP50Ms,
+        check: { ...check.value, cores: check.cores },
+        addedP50Ms: round(check.value.latencyMs.p50 - slowestSourceP50Ms, 2),
+      },
+      batch: {
+        ...batch.value.value,
+        cores: batch.value.cores,
+        rssBeforeMb,
+        peakRssMb: batch.peakRssMb,
+        polledPeakRssMb: batch.polledPeakRssMb,
+      },
+      mixed: {
+        "bench-load (lookup, unbounded, 16 connections)": background,
+        "bench-dinsos-a (lookup, 110% of plan)": { ...dinsosA, ...MIXED.dinsosA },
+        "bench-dinsos-b (enrolment check, 90% of plan)": { ...dinsosB, ...MIXED.dinsosB },
+        "bench-bank (identity verify, 105% of plan)": { ...bank, ...MIXED.bank },
+      },
+      gatewayRssAfterMb,
+      redisKeysDeleted: 0,
+      machine: { atStart, atEnd: machineLoad() },
+    };
+  } catch (error) {
+    console.error(`gateway log (last lines other than access lines):\n${gateway.logTail()}`);
+    throw error;
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/** CPU microseconds one process spent per request: robust to other load on the machine. */
+const cpuPerRequest = (cores: number | undefined, seconds: number, requests: number) =>
+  Math.round(((cores ?? 0) * seconds * 1e6) / Math.max(1, requests));
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+interface Floor {
+  readonly name: string;
+  readonly measured: number;
+  readonly limit: number;
+  readonly unit: string;
+  readonly kind: "min" | "max";
+  readonly met: boolean;
+  /** measured ÷ limit for a minimum; limit − measured (or limit ÷ measured) for a maximum. */
+  readonly ratioToFloor: number;
+}
+
+function floor(
+  name: string,
+  measured: number,
+  kind: "min" | "max",
+  limit: number,
+  unit: string,
+): Floor {
+  const met = kind === "min" ? measured >= limit : measured <= limit;
+  const ratioToFloor = kind === "min" ? round(measured / limit, 3) : round(limit / measured, 3);
+  return { name, measured, limit, unit, kind, met, ratioToFloor };
+}
+
+function evaluateFloors(median: RunResult): Floor[] {
+  return [
+    floor(
+      "identity lookup throughput ÷ bare forwarder's, 64 connections",
+      median.lookup.throughputRatio,
+      "min",
+      0.7,
+      "×",
+    ),
+    floor(
+      "added p99 over the bare forwarder, 64 connections",
+      median.lookup.addedP99Ms,
+      "max",
+      2,
+      "ms",
+    ),
+    floor(
+      "enrolment check p50 − slowest source's p50",
+      median.enrolment.addedP50Ms,
+      "max",
+      2,
+      "ms",
+    ),
+    floor(
+      `batch check of ${SETTINGS.batchNiks.toLocaleString()} NIKs, end to end`,
+      median.batch.niksPerSecond,
+      "min",
+      10_000,
+      "NIKs/s",
+    ),
+    floor("peak gateway RSS during that batch", median.batch.peakRssMb, "max", 300, "MB"),
+  ];
+}
+
+type Report = {
+  command: string;
+  settings: typeof SETTINGS;
+  environment: ReturnType<typeof environment>;
+  floors: Floor[];
+  median: RunResult;
+  runs: RunResult[];
+};
+
+const statusText = (statuses: Readonly<Record<string, number>>) =>
+  Object.entries(statuses)
+    .map(([code, n]) => `${code}×${n.toLocaleString("en-US")}`)
+    .join(" ");
+
+export function markdown(report: Report): string {
+  const { median: m, settings: s, environment: e } = report;
+  const row = (name: string, r: LoadResult) => [
+    name,
+    r.connections,
+    r.throughput,
+    r.latencyMs.p50,
+    r.latencyMs.p90,
+    r.latencyMs.p99,
+  ];
+  const head = ["target", "connections", "2xx/s", "p50 ms", "p90 ms", "p99 ms"];
+  const cores = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+  return `# Simpul benchmark — ${report.command}
+
+Medians of ${s.runs} run(s); ${s.seconds} s per measured phase after ${s.warmupSeconds} s of warm-up.
+${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit}. Gateway,
+simulators, bare forwarder and Redis are separate processes on this one machine; the load
+generator (autocannon) is the benchmark process. World: ${s.worldSize.toLocaleString()} persons.
+
+${
+  report.runs.some((r) => r.machine.atStart.cpuPressurePercent > 25)
+    ? `> **The machine was busy with other work during this benchmark** (CPU pressure at run start:
+> ${report.runs.map((r) => `${r.machine.atStart.cpuPressurePercent}%`).join(", ")}; load average
+> ${report.runs.map((r) => r.machine.atStart.loadAverage1m).join(", ")} on ${e.cores} cores). Latency and
+> throughput suffer from it; CPU time per request much less so.
+
+`
+    : ""
+}## Floors
+
+${table(
+  ["floor", "measured", "limit", "met", "ratio to floor"],
+  report.floors.map((f) => [
+    f.name,
+    `${f.measured} ${f.unit}`,
+    `${f.kind === "min" ? "≥" : "≤"} ${f.limit} ${f.unit}`,
+    f.met ? "yes" : "**no**",
+    f.ratioToFloor,
+  ]),
+)}
+
+"Ratio to floor" is measured ÷ floor for a minimum and floor ÷ measured for a maximum: above 1
+means the floor is met with room to spare.
+
+## Identity lookup (sources answer instantly)
+
+${table(head, [row("gateway", m.lookup.gateway), row("bare forwarder", m.lookup.forwarder)])}
+
+Throughput ratio ${m.lookup.throughputRatio}; added p50 ${m.lookup.addedP50Ms} ms, added p99
+${m.lookup.addedP99Ms} ms. CPU per request: gateway ${m.lookup.gateway.cpuUsPerRequest} µs, bare
+forwarder ${m.lookup.forwarder.cpuUsPerRequest} µs. CPU (cores busy): gateway run — ${cores(m.lookup.gateway.cores)};
+forwarder run — ${cores(m.lookup.forwarder.cores)}. Access log: ${m.lookup.gateway.logBytesPerRequest}
+bytes per request.
+
+## Enrolment check (four sources, log-normal latency)
+
+${table(head, [
+  ...SOURCE_IDS.map((id) => row(`${id} directly`, m.enrolment.sources[id])),
+  row("gateway enrolment check", m.enrolment.check),
+])}
+
+Slowest source: ${m.enrolment.slowestSource} (p50 ${m.enrolment.slowestSourceP50Ms} ms); the check
+adds ${m.enrolment.addedP50Ms} ms at p50. The check's p50 is bounded below by the slowest of four
+parallel calls, which is a little above the slowest source's own p50 even with no overhead.
+
+## Batch check (same latency)
+
+${table(
+  ["NIKs", "seconds", "NIKs/s", "first line ms", "RSS before MB", "peak RSS MB", "complete"],
+  [
+    [
+      m.batch.niks,
+      m.batch.seconds,
+      m.batch.niksPerSecond,
+      m.batch.firstLineMs,
+      m.batch.rssBeforeMb,
+      m.batch.peakRssMb,
+      m.batch.complete,
+    ],
+  ],
+)}
+
+CPU during the batch: ${cores(m.batch.cores)}.
+
+## Mixed traffic (sources answer instantly)
+
+${table(
+  ["client", "plan / min", "2xx/s", "p50 ms", "p99 ms", "statuses", "429 p99 ms"],
+  Object.entries(m.mixed).map(([name, r]) => [
+    name,
+    r.perMinute ?? "unbounded",
+    r.throughput,
+    r.latencyMs.p50,
+    r.latencyMs.p99,
+    statusText(r.statuses),
+    r.refusedLatencyMs?.p99,
+  ]),
+)}
+
+Gateway RSS after the run: ${m.gatewayRssAfterMb} MB. Per-run numbers are in the JSON file.
+`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,213 @@
+/** Load generation (autocannon) with exact per-response latencies, process sampling and medians. */
+import { readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import autocannon from "autocannon";
+
+export interface Percentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly mean: number;
+  readonly max: number;
+}
+
+export interface LoadResult {
+  readonly connections: number;
+  readonly seconds: number;
+  /** Responses by status code. */
+  readonly statuses: Readonly<Record<string, number>>;
+  /** Socket errors and timeouts. */
+  readonly errors: number;
+  /** 2xx responses per second. */
+  readonly throughput: number;
+  /** Latency of 2xx responses, in milliseconds. */
+  readonly latencyMs: Percentiles;
+  /** Latency of 429 responses, when there were any. */
+  readonly refusedLatencyMs?: Percentiles;
+}
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly path: string;
+  readonly connections: number;
+  readonly seconds: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A fresh body per request (each one asks about another NIK). */
+  readonly body: () => string;
+  /** Requests per second across all connections (open model); closed loop when absent. */
+  readonly rate?: number;
+}
+
+/** Percentiles by sorting (exact; sample counts here are at most a few hundred thousand). */
+export function percentiles(samples: Float64Array | number[]): Percentiles {
+  const sorted = Float64Array.from(samples).sort();
+  const n = sorted.length;
+  if (n === 0) return { p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, mean: 0, max: 0 };
+  const at = (q: number) => sorted[Math.min(n - 1, Math.ceil(q * n) - 1)] as number;
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return {
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p99: round(at(0.99)),
+    mean: round(sum / n),
+    max: round(sorted[n - 1] as number),
+  };
+}
+
+/** Runs autocannon and records every response's latency itself (autocannon's are whole ms). */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const ok: number[] = [];
+  const refused: number[] = [];
+  const statuses: Record<string, number> = {};
+  const started = performance.now();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.seconds,
+        ...(options.rate === undefined ? {} : { overallRate: options.rate }),
+        timeout: 30,
+        requests: [
+          {
+            method: "POST",
+            path: options.path,
+            headers: { "content-type": "application/json", ...options.headers },
+            setupRequest: (request) => ({ ...request, body: options.body() }),
+          },
+        ],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      if (statusCode >= 200 && statusCode < 300) ok.push(responseTime);
+      else if (statusCode === 429) refused.push(responseTime);
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    connections: options.connections,
+    seconds: Math.round(seconds * 100) / 100,
+    statuses,
+    errors: result.errors + result.timeouts,
+    throughput: Math.round(ok.length / seconds),
+    latencyMs: percentiles(ok),
+    ...(refused.length > 0 ? { refusedLatencyMs: percentiles(refused) } : {}),
+  };
+}
+
+/** A process's resident memory now and at its peak (VmHWM), in MB, from /proc. */
+export function memoryOf(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
+  return { rssMb: Math.round(kb("VmRSS") / 1024), peakRssMb: Math.round(kb("VmHWM") / 1024) };
+}
+
+/** Resets a process's peak RSS (Linux clear_refs 5); false when the kernel refuses. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CPU seconds a process has used (user + system), from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at state; utime/stime are 14/15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Polls VmRSS while `work` runs; returns its result and the highest RSS seen (MB). */
+export async function withRssPeak<T>(
+  pid: number,
+  work: () => Promise<T>,
+): Promise<{ value: T; polledPeakRssMb: number; peakRssMb: number; resetOk: boolean }> {
+  const resetOk = resetPeakRss(pid);
+  let polled = memoryOf(pid).rssMb;
+  const timer = setInterval(() => {
+    polled = Math.max(polled, memoryOf(pid).rssMb);
+  }, 25);
+  try {
+    const value = await work();
+    polled = Math.max(polled, memoryOf(pid).rssMb);
+    const peak = resetOk ? memoryOf(pid).peakRssMb : polled;
+    return { value, polledPeakRssMb: polled, peakRssMb: Math.max(peak, polled), resetOk };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** CPU used by each process while `work` runs, as a share of one core (1 = one core busy). */
+export async function withCpu<T>(
+  pids: Readonly<Record<string, number>>,
+  work: () => Promise<T>,
+): Promise<{ value: T; cores: Record<string, number> }> {
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const selfBefore = process.cpuUsage();
+  const started = performance.now();
+  const value = await work();
+  const wall = (performance.now() - started) / 1000;
+  const cores: Record<string, number> = {};
+  for (const [k, pid] of Object.entries(pids)) {
+    cores[k] = Math.round(((cpuSeconds(pid) - (before[k] ?? 0)) / wall) * 100) / 100;
+  }
+  const self = process.cpuUsage(selfBefore);
+  cores.loadGenerator = Math.round(((self.user + self.system) / 1e6 / wall) * 100) / 100;
+  return { value, cores };
+}
+
+/** The median of each number across runs, keeping the shape of the first run. */
+export function medianOf<T>(runs: readonly T[]): T {
+  const first = runs[0];
+  if (typeof first === "number") {
+    const values = (runs as readonly number[])
+      .filter((v) => !Number.isNaN(v))
+      .sort((a, b) => a - b);
+    if (values.length === 0) return Number.NaN as T;
+    const mid = values.length >> 1;
+    const median =
+      values.length % 2 === 1
+        ? (values[mid] as number)
+        : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+    return (Math.round(median * 100) / 100) as T;
+  }
+  if (first !== null && typeof first === "object" && !Array.isArray(first)) {
+    const keys = new Set(runs.flatMap((run) => Object.keys(run as object)));
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      const values = runs
+        .map((run) => (run as Record<string, unknown>)[key])
+        .filter((v) => v !== undefined);
+      out[key] = medianOf(values);
+    }
+    return out as T;
+  }
+  return first as T;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * How busy the machine is besides us: the 1-minute load average and the share of the last 10 s
+ * in which some runnable task waited for a CPU (Linux PSI). Numbers from a busy machine are
+ * reported, but flagged.
+ */
+export function machineLoad(): { loadAverage1m: number; cpuPressurePercent: number } {
+  let pressure = Number.NaN;
+  try {
+    pressure = Number(/avg10=([\d.]+)/.exec(readFileSync("/proc/pressure/cpu", "utf8"))?.[1]);
+  } catch {
+    // no PSI on this kernel
+  }
+  return {
+    loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    cpuPressurePercent: pressure,
+  };
+}

@@ -1,0 +1,68 @@
+/** Saves results as JSON and Markdown in load/results/: timestamped, plus a `latest` copy. */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./processes.ts";
+
+export const RESULTS_DIR = join(ROOT, "load/results");
+
+/** A timestamp safe in file names: 2025-01-31T12-34-56Z. */
+export const stamp = () =>
+  new Date()
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/:/g, "-");
+
+/** What the numbers were measured on. */
+export function environment(redisVersion?: string) {
+  let commit = "unknown";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim();
+  } catch {
+    // not a git checkout
+  }
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    devDependencies?: Record<string, string>;
+  };
+  return {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    redis: redisVersion ?? "unknown",
+    autocannon: pkg.devDependencies?.autocannon ?? "unknown",
+    commit,
+  };
+}
+
+/**
+ * Writes `<name>-<stamp>.json|md` and the `latest` pair (`latest.json` for the main benchmark,
+ * `<name>-latest.json` for the others). Returns the paths written.
+ */
+export function save(
+  name: string,
+  data: unknown,
+  markdown: string,
+  latest: string,
+  at: string = stamp(),
+): string[] {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const base = join(RESULTS_DIR, `${name}-${at}`);
+  writeFileSync(`${base}.json`, `${JSON.stringify(data, null, 2)}\n`);
+  writeFileSync(`${base}.md`, markdown);
+  copyFileSync(`${base}.json`, join(RESULTS_DIR, `${latest}.json`));
+  copyFileSync(`${base}.md`, join(RESULTS_DIR, `${latest}.md`));
+  return [`${base}.json`, `${base}.md`];
+}
+
+/** A Markdown table. */
+export function table(head: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cell = (value: unknown) =>
+    typeof value === "number" ? value.toLocaleString("en-US") : String(value ?? "—");
+  return [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
+  ].join("\n");
+}
