@@ -1,9 +1,8 @@
-/** Writes the OpenAPI document the SDK's types are generated from (`npm run gen`). */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import openapiTS, { astToString } from "openapi-typescript";
 import { createApp } from "../gateway/src/app.ts";
 import { silentLogger } from "../gateway/src/logging/logger.ts";
 import type { Services } from "../gateway/src/services.ts";
+import { writeOrCheck } from "./lib/generated-files.ts";
 
 // Building the document touches no service, so none are wired.
 const app = createApp({ logger: silentLogger } as Services);
@@ -19,21 +18,5 @@ const outputs: Record<string, string> = {
   "sdk/openapi.json": documentText,
   "sdk/src/generated/api.ts": types,
 };
-const checkOnly = process.argv.includes("--check");
-let drifted = 0;
-for (const [target, text] of Object.entries(outputs)) {
-  if (checkOnly) {
-    const same = existsSync(target) && readFileSync(target, "utf8") === text;
-    if (!same) drifted++;
-    console.log(`${same ? "in sync" : "DRIFTED"}: ${target}`);
-  } else {
-    writeFileSync(target, text);
-    console.log(`wrote ${target}`);
-  }
-}
-if (drifted > 0) {
-  console.error(
-    `${drifted} generated file(s) differ from the routes; run \`npm run gen\` and commit.`,
-  );
-  process.exit(1);
-}
+// `--check` fails when a committed file differs from what the generator makes (drift).
+writeOrCheck(outputs);

@@ -1,7 +1,8 @@
 /** Generates the compact Kemendagri region table used by NIK validation (from `idn-area-data`). */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { writeOrCheck } from "./lib/generated-files.ts";
 
 // idn-area-data ships the official Kemendagri kode wilayah as CSV; its loader reads the files with
 // node:fs, which edge runtimes lack, so the codes are baked into a plain module at build time.
@@ -37,19 +38,4 @@ const outputs: Record<string, string> = {
     table("Kemendagri district codes (6 digits, PPKKCC) to names.", "DISTRICTS", districts),
 };
 // `--check` fails when a committed file differs from what the generator makes (drift).
-const checkOnly = process.argv.includes("--check");
-let drifted = 0;
-for (const [target, text] of Object.entries(outputs)) {
-  if (checkOnly) {
-    const same = existsSync(target) && readFileSync(target, "utf8") === text;
-    if (!same) drifted++;
-    console.log(`${same ? "in sync" : "DRIFTED"}: ${target}`);
-  } else {
-    writeFileSync(target, text);
-    console.log(`wrote ${target}`);
-  }
-}
-if (drifted > 0) {
-  console.error(`${drifted} generated file(s) differ; run \`npm run gen\` and commit the result.`);
-  process.exit(1);
-}
+writeOrCheck(outputs);

@@ -15,6 +15,8 @@ import type { SchemaRegistryStore } from "../gateway/src/stores/schema-registry/
 import type { GatewayTarget } from "./support/target.ts";
 import { callTestSurface, overWranglerTarget, workerdSuiteEnabled } from "./support/wrangler.ts";
 
+type AppendOutcome = { entry: AuditEntry } | { error: string };
+
 describe.runIf(workerdSuiteEnabled())("Durable Object stores in workerd", () => {
   let target: GatewayTarget;
   beforeAll(async () => {
@@ -53,9 +55,37 @@ describe.runIf(workerdSuiteEnabled())("Durable Object stores in workerd", () => 
     const name = randomUUID();
     const call = <T>(op: string, args: unknown[] = [], extra: Record<string, unknown> = {}) =>
       callTestSurface<T>(target, "audit", { name, op, args, ...extra });
+    // Appends made in one tick travel in one request, in order, like the worker's own group
+    // commit; one request per append would let HTTP reorder them.
+    let queue: { record: unknown; at?: number; settle: (outcome: AppendOutcome) => void }[] = [];
+    const flush = async () => {
+      const batch = queue;
+      queue = [];
+      const times = batch.flatMap((item) => (item.at === undefined ? [] : [item.at]));
+      try {
+        const outcomes = await call<AppendOutcome[]>(
+          "append",
+          batch.map((item) => item.record),
+          times.length === batch.length ? { times } : {},
+        );
+        batch.forEach((item, i) => {
+          item.settle(outcomes[i] ?? { error: "no outcome" });
+        });
+      } catch (error) {
+        for (const item of batch) item.settle({ error: (error as Error).message });
+      }
+    };
     const store: AuditStore = {
       append: (record) =>
-        call<AuditEntry>("append", [record], options.now ? { nowMs: options.now() } : {}),
+        new Promise((resolve, reject) => {
+          if (queue.length === 0) setTimeout(() => void flush(), 0);
+          queue.push({
+            record,
+            ...(options.now ? { at: options.now() } : {}),
+            settle: (outcome) =>
+              "entry" in outcome ? resolve(outcome.entry) : reject(new Error(outcome.error)),
+          });
+        }),
       query: (query) => call("query", [query]),
       async *export(filter = {}) {
         yield* await call<AuditEntry[]>("export", [filter]);

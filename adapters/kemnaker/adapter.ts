@@ -12,6 +12,11 @@ export interface KemnakerAdapterOptions {
   readonly baseUrl: string;
   readonly credentials: KemnakerCredentials;
   readonly now?: () => Date;
+  /**
+   * Whether concurrent calls share one in-flight token request (default true). Workers pass
+   * false: there a request must not wait on another request's I/O.
+   */
+  readonly shareTokenRequests?: boolean;
 }
 
 const BULK_LIMIT = 500;
@@ -63,6 +68,7 @@ export function createKemnakerAdapter(options: KemnakerAdapterOptions): Enrolmen
   function currentToken(ctx: CallContext): Promise<Result<string>> {
     if (token && token.expiresAt - TOKEN_MARGIN_MS > Date.now())
       return Promise.resolve(ok(token.value));
+    if (options.shareTokenRequests === false) return fetchToken(ctx);
     pendingToken ??= fetchToken(ctx).finally(() => {
       pendingToken = undefined;
     });

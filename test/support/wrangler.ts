@@ -89,6 +89,30 @@ export async function overWranglerTarget(
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const state = await mkdtemp(join(tmpdir(), "simpul-workerd-"));
   const base = `http://127.0.0.1:${port}`;
+  const environment = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
+  // Bundled once, then served as is: `wrangler dev` would otherwise rebuild and restart the
+  // worker mid-test whenever a source file changes.
+  const bundle = join(state, "bundle");
+  const built = spawnSync(
+    process.execPath,
+    [
+      wranglerBin(),
+      "deploy",
+      "--dry-run",
+      "--env",
+      "test",
+      "--outdir",
+      bundle,
+      "--config",
+      join(ROOT, "wrangler.toml"),
+    ],
+    { cwd: ROOT, env: environment, encoding: "utf8", timeout: STARTUP_TIMEOUT_MS },
+  );
+  if (built.status !== 0) {
+    await simulators.close();
+    await rm(state, { recursive: true, force: true });
+    throw new Error(`wrangler could not bundle the worker:\n${built.stdout}\n${built.stderr}`);
+  }
   // The same source settings the Node entry reads; the worker ignores SIMPUL_SOURCES.
   const { SIMPUL_SOURCES: _external, ...sources } = externalSourcesEnv(simulators);
   const vars = { ...sources, ...options.vars };
@@ -97,6 +121,10 @@ export async function overWranglerTarget(
     [
       wranglerBin(),
       "dev",
+      join(bundle, "worker.js"),
+      "--no-bundle",
+      "--config",
+      join(ROOT, "wrangler.toml"),
       "--env",
       "test",
       "--local",
@@ -107,22 +135,25 @@ export async function overWranglerTarget(
       "--inspector-port",
       String(inspectorPort),
       "--persist-to",
-      state,
+      join(state, "objects"),
       "--show-interactive-dev-session=false",
       "--log-level",
-      "warn",
+      process.env.SIMPUL_WRANGLER_LOG === "1" ? "info" : "warn",
       ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" },
+      env: environment,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
   );
   let output = "";
+  // SIMPUL_WRANGLER_LOG=1 shows what wrangler and the worker print, for debugging.
+  const echo = process.env.SIMPUL_WRANGLER_LOG === "1";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
+    if (echo) process.stderr.write(chunk);
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
@@ -180,6 +211,7 @@ export async function overWranglerTarget(
     fetch: (path, init) => fetch(`${base}${path}`, init),
     world,
     simulators,
+    output: () => output,
     close: stop,
   };
 }
@@ -195,10 +227,13 @@ export async function callTestSurface<T>(
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  const reply = (await response.json()) as {
-    value?: T;
-    error?: { name: string; code?: string; message: string };
-  };
+  const text = await response.text();
+  let reply: { value?: T; error?: { name: string; code?: string; message: string } };
+  try {
+    reply = JSON.parse(text);
+  } catch {
+    throw new Error(`store surface ${store}: ${response.status} ${text.slice(0, 500)}`);
+  }
   if (reply.error !== undefined) {
     const { name, code, message } = reply.error;
     const error =

@@ -1,10 +1,8 @@
 /** GET /v1/audit/export — the trail (or a filtered part of it) as an NDJSON stream. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
-import { audited } from "../../middleware/audited.ts";
-import { requirePurpose, requireScope } from "../../middleware/auth.ts";
-import { rateLimit } from "../../middleware/rate-limit.ts";
 import { auditNdjson, NDJSON_MEDIA_TYPE } from "../../stores/audit/ndjson.ts";
+import { personalData } from "../personal-data.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
 import { AuditEntry, AuditFilterQuery } from "./schemas.ts";
@@ -16,12 +14,7 @@ export const exportRoute = createRoute({
   tags: ["Audit"],
   summary: "Export audit entries as NDJSON",
   security: [{ oauth2: ["audit:read"] }],
-  middleware: [
-    audited("audit.export"),
-    requireScope("audit:read"),
-    rateLimit(),
-    requirePurpose(),
-  ] as const,
+  middleware: personalData("audit.export", "audit:read", { body: false }),
   request: { headers: PurposeHeaders, query: AuditFilterQuery },
   responses: {
     200: {

@@ -1,9 +1,7 @@
 /** GET /v1/audit/records — oversight searches the trail by client and time range. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
-import { audited } from "../../middleware/audited.ts";
-import { requirePurpose, requireScope } from "../../middleware/auth.ts";
-import { rateLimit } from "../../middleware/rate-limit.ts";
+import { personalData } from "../personal-data.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
 import { AuditPage, AuditPageQuery } from "./schemas.ts";
@@ -17,12 +15,7 @@ export const searchRoute = createRoute({
   description:
     "For oversight (scope `audit:read`, purpose `oversight`). Auditors' own reads are audited too.",
   security: [{ oauth2: ["audit:read"] }],
-  middleware: [
-    audited("audit.search"),
-    requireScope("audit:read"),
-    rateLimit(),
-    requirePurpose(),
-  ] as const,
+  middleware: personalData("audit.search", "audit:read", { body: false }),
   request: { headers: PurposeHeaders, query: AuditPageQuery },
   responses: {
     200: {

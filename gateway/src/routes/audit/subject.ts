@@ -1,12 +1,9 @@
 /** POST /v1/audit/subject — "who read this person's data": the trail for one NIK. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
-import { audited } from "../../middleware/audited.ts";
-import { requirePurpose, requireScope } from "../../middleware/auth.ts";
-import { jsonBody } from "../../middleware/json-body.ts";
-import { rateLimit } from "../../middleware/rate-limit.ts";
 import { MAX_AUDIT_PAGE } from "../../stores/audit/port.ts";
 import { NikSchema } from "../../validation/nik.ts";
+import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
 import { AuditPage } from "./schemas.ts";
@@ -31,13 +28,7 @@ export const subjectRoute = createRoute({
   description:
     "The NIK travels in the body and is turned into its keyed digest at query time; the trail itself never holds it.",
   security: [{ oauth2: ["audit:read"] }],
-  middleware: [
-    audited("audit.subject"),
-    requireScope("audit:read"),
-    rateLimit(),
-    requirePurpose(),
-    ...jsonBody(),
-  ] as const,
+  middleware: personalData("audit.subject", "audit:read"),
   request: {
     headers: PurposeHeaders,
     body: { required: true, content: { "application/json": { schema: SubjectRequest } } },

@@ -1,9 +1,7 @@
 /** GET /v1/audit/verify — recompute the hash chain and name the first bad record, if any. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
-import { audited } from "../../middleware/audited.ts";
-import { requirePurpose, requireScope } from "../../middleware/auth.ts";
-import { rateLimit } from "../../middleware/rate-limit.ts";
+import { personalData } from "../personal-data.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
 
@@ -40,12 +38,7 @@ export const verifyChainRoute = createRoute({
   description:
     "Detects any altered, removed or reordered record. Keep `head` somewhere outside the gateway: a later head that does not extend it means the tail was rewritten.",
   security: [{ oauth2: ["audit:read"] }],
-  middleware: [
-    audited("audit.verify"),
-    requireScope("audit:read"),
-    rateLimit(),
-    requirePurpose(),
-  ] as const,
+  middleware: personalData("audit.verify", "audit:read", { body: false }),
   request: { headers: PurposeHeaders, query: VerifyQuery },
   responses: {
     200: {

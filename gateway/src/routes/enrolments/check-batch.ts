@@ -4,11 +4,9 @@ import { PROGRAM_CODES, ProgramCode } from "../../../../schemas/src/enrolment.ts
 import { type BatchLine as BatchLineValue, checkBatch } from "../../enrolments/batch.ts";
 import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
-import { audited } from "../../middleware/audited.ts";
-import { requirePurpose, requireScope } from "../../middleware/auth.ts";
-import { jsonBody } from "../../middleware/json-body.ts";
 import { chargeClient } from "../../middleware/rate-limit.ts";
 import type { AuditSource } from "../../stores/audit/record.ts";
+import { personalData } from "../personal-data.ts";
 import { PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
 import { EnrolmentCheckResult } from "./check.ts";
@@ -64,12 +62,10 @@ export const checkBatchRoute = createRoute({
   description:
     "Each NIK costs the client's `batchCostPerNik` against its rate limits, charged up front: a batch that does not fit is refused whole with 429. Results stream as they are ready, in input order.",
   security: [{ oauth2: ["enrolments:batch"] }],
-  middleware: [
-    audited("enrolments.checkBatch"),
-    requireScope("enrolments:batch"),
-    requirePurpose(),
-    ...jsonBody(MAX_BATCH_BODY_BYTES),
-  ] as const,
+  middleware: personalData("enrolments.checkBatch", "enrolments:batch", {
+    body: MAX_BATCH_BODY_BYTES,
+    charge: "by-handler",
+  }),
   request: {
     headers: PurposeHeaders,
     body: { required: true, content: { "application/json": { schema: BatchRequest } } },

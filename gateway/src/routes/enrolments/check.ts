@@ -10,11 +10,8 @@ import {
 import { checkEnrolments } from "../../enrolments/check.ts";
 import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
-import { audited } from "../../middleware/audited.ts";
-import { requirePurpose, requireScope } from "../../middleware/auth.ts";
-import { jsonBody } from "../../middleware/json-body.ts";
-import { rateLimit } from "../../middleware/rate-limit.ts";
 import { NikSchema } from "../../validation/nik.ts";
+import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
 
@@ -56,13 +53,7 @@ export const checkRoute = createRoute({
   description:
     "Asks Dukcapil and every program source in parallel and applies the cross-program rules. When a source is down the answer is partial and says so (`complete: false`); it is never an error.",
   security: [{ oauth2: ["enrolments:check"] }],
-  middleware: [
-    audited("enrolments.check"),
-    requireScope("enrolments:check"),
-    rateLimit(),
-    requirePurpose(),
-    ...jsonBody(),
-  ] as const,
+  middleware: personalData("enrolments.check", "enrolments:check"),
   request: {
     headers: PurposeHeaders,
     body: { required: true, content: { "application/json": { schema: CheckRequest } } },

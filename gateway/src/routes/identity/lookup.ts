@@ -4,12 +4,9 @@ import { Person, type PersonField } from "../../../../schemas/src/person.ts";
 import { auditSource } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
-import { audited } from "../../middleware/audited.ts";
-import { requirePurpose, requireScope } from "../../middleware/auth.ts";
-import { jsonBody } from "../../middleware/json-body.ts";
-import { rateLimit } from "../../middleware/rate-limit.ts";
 import { regionWarnings } from "../../regions/region-warnings.ts";
 import { NikSchema } from "../../validation/nik.ts";
+import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
 import { sourceProblem } from "../source-problem.ts";
@@ -36,13 +33,7 @@ export const lookupRoute = createRoute({
   description:
     "Returns the person as Dukcapil records them, reduced to the fields granted to the calling client. Requires the `identity:lookup` scope and a declared purpose.",
   security: [{ oauth2: ["identity:lookup"] }],
-  middleware: [
-    audited("identity.lookup"),
-    requireScope("identity:lookup"),
-    rateLimit(),
-    requirePurpose(),
-    ...jsonBody(),
-  ] as const,
+  middleware: personalData("identity.lookup", "identity:lookup"),
   request: {
     headers: PurposeHeaders,
     body: { required: true, content: { "application/json": { schema: LookupRequest } } },

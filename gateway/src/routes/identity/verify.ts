@@ -3,11 +3,8 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditSource } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
-import { audited } from "../../middleware/audited.ts";
-import { requirePurpose, requireScope } from "../../middleware/auth.ts";
-import { jsonBody } from "../../middleware/json-body.ts";
-import { rateLimit } from "../../middleware/rate-limit.ts";
 import { NikSchema } from "../../validation/nik.ts";
+import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
 import { sourceProblem } from "../source-problem.ts";
@@ -53,13 +50,7 @@ export const verifyRoute = createRoute({
   description:
     "For clients that may not read personal data: returns a match verdict and a similarity score per supplied element, and nothing else from the record. Requires `identity:verify` and a declared purpose.",
   security: [{ oauth2: ["identity:verify"] }],
-  middleware: [
-    audited("identity.verify"),
-    requireScope("identity:verify"),
-    rateLimit(),
-    requirePurpose(),
-    ...jsonBody(),
-  ] as const,
+  middleware: personalData("identity.verify", "identity:verify"),
   request: {
     headers: PurposeHeaders,
     body: { required: true, content: { "application/json": { schema: VerifyRequest } } },
