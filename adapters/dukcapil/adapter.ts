@@ -1,5 +1,5 @@
 /** The Dukcapil adapter: civil-registry lookups through the source client, mapped to canonical. */
-import type { Person } from "../../schemas/src/person.ts";
+import { Person } from "../../schemas/src/person.ts";
 import { fail, ok, type Result, type SourceFailure } from "../core/result.ts";
 import type { Adapter, CallContext } from "../core/source.ts";
 import type { SourceClient } from "../core/source-client.ts";
@@ -230,6 +230,13 @@ export function interpretLookup(page: DukcapilLookupReply): Result<DukcapilLooku
   const deceased = code === "11";
   const mapped = mapDukcapilRecord(record, { deceased });
   if (!mapped.ok) return badResponse(`field ${mapped.field}: ${mapped.reason}`);
+  // Nothing leaves the adapter unless it is a canonical person (schemas/src/person.ts).
+  const canonical = Person.safeParse(mapped.value);
+  if (!canonical.success) {
+    return badResponse(
+      `person breaks the canonical schema at /${canonical.error.issues[0]?.path.join("/")}`,
+    );
+  }
   if (!deceased) return ok({ status: "FOUND", person: mapped.value });
   const deathDate = record.TGL_MATI ? parseDukcapilDate(record.TGL_MATI) : undefined;
   return ok({ status: "DECEASED", person: mapped.value, ...(deathDate ? { deathDate } : {}) });

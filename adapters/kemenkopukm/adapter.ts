@@ -1,4 +1,6 @@
 /** The KemenkopUKM adapter: BPUM (Banpres Produktif Usaha Mikro) recipients. */
+
+import { withCanonicalEnrolments } from "../core/canonical.ts";
 import type { EnrolmentAdapter, SourceEnrolments } from "../core/enrolment-source.ts";
 import { badReply, isRecord, parseReply } from "../core/json-reply.ts";
 import { ok, type Result } from "../core/result.ts";
@@ -52,7 +54,7 @@ export function createKemenkopUkmAdapter(options: KemenkopUkmAdapterOptions): En
     return ok(value.data);
   }
 
-  return {
+  return withCanonicalEnrolments({
     id: "kemenkopukm",
     programs: KEMENKOPUKM_PROGRAMS,
     maxBulk: BULK_LIMIT,
@@ -79,5 +81,5 @@ export function createKemenkopUkmAdapter(options: KemenkopUkmAdapterOptions): En
       for (const nik of niks) answers.set(nik, mapBpumRecords(byNik.get(nik) ?? [], retrievedAt));
       return ok(answers);
     },
-  };
+  });
 }

@@ -1,4 +1,6 @@
 /** The Kemensos (DTKS / SIKS-NG) adapter: enrolments in PKH, BPNT, PBI and BST. */
+
+import { withCanonicalEnrolments } from "../core/canonical.ts";
 import type { EnrolmentAdapter, SourceEnrolments } from "../core/enrolment-source.ts";
 import { badReply, isRecord, parseReply } from "../core/json-reply.ts";
 import { ok, type Result } from "../core/result.ts";
@@ -47,7 +49,7 @@ export function createKemensosAdapter(options: KemensosAdapterOptions): Enrolmen
     return reply.data.every(isDtksRow) ? reply.data : undefined;
   };
 
-  return {
+  return withCanonicalEnrolments({
     id: "kemensos",
     programs: KEMENSOS_PROGRAMS,
     maxBulk: BULK_LIMIT,
@@ -77,5 +79,5 @@ export function createKemensosAdapter(options: KemensosAdapterOptions): Enrolmen
       for (const nik of niks) answers.set(nik, mapDtksRows(byNik.get(nik) ?? [], retrievedAt));
       return ok(answers);
     },
-  };
+  });
 }

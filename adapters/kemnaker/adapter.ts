@@ -1,4 +1,6 @@
 /** The Kemnaker adapter: Kartu Prakerja and BSU, behind the source's own OAuth token. */
+
+import { withCanonicalEnrolments } from "../core/canonical.ts";
 import type { EnrolmentAdapter, SourceEnrolments } from "../core/enrolment-source.ts";
 import { badReply, isRecord, parseReply } from "../core/json-reply.ts";
 import { fail, ok, type Result } from "../core/result.ts";
@@ -101,7 +103,7 @@ export function createKemnakerAdapter(options: KemnakerAdapterOptions): Enrolmen
     return reply.ok ? parseReply("kemnaker", reply.value.body) : reply;
   }
 
-  return {
+  return withCanonicalEnrolments({
     id: "kemnaker",
     programs: KEMNAKER_PROGRAMS,
     maxBulk: BULK_LIMIT,
@@ -131,5 +133,5 @@ export function createKemnakerAdapter(options: KemnakerAdapterOptions): Enrolmen
       for (const nik of niks) answers.set(nik, mapKemnakerRecipient(byNik.get(nik), retrievedAt));
       return ok(answers);
     },
-  };
+  });
 }
