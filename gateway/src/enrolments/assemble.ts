@@ -61,9 +61,21 @@ export interface AssembleInput {
   readonly now: Date;
 }
 
+// A batch assembles 100,000 answers against one rule set: index its owners once.
+const OWNERS = new WeakMap<RuleSet, ReadonlyMap<ProgramCode, EnrolmentSourceId>>();
+function ownersOf(ruleSet: RuleSet): ReadonlyMap<ProgramCode, EnrolmentSourceId> {
+  let owners = OWNERS.get(ruleSet);
+  if (owners === undefined) {
+    owners = new Map(ruleSet.programs.map((program) => [program.code, program.source]));
+    OWNERS.set(ruleSet, owners);
+  }
+  return owners;
+}
+
 export function assembleCheck(input: AssembleInput): EnrolmentCheck {
   const { nik, programs, civil, sources, ruleSet, now } = input;
-  const ownerOf = new Map(ruleSet.programs.map((program) => [program.code, program.source]));
+  const ownerOf = ownersOf(ruleSet);
+  const nowIso = now.toISOString();
   const enrolments: ProgramEnrolment[] = programs.map((program) => {
     const source = ownerOf.get(program) ?? "kemensos";
     const timed = sources.get(source);
@@ -78,7 +90,7 @@ export function assembleCheck(input: AssembleInput): EnrolmentCheck {
         status: "NOT_ENROLLED",
         period: null,
         source,
-        asOf: now.toISOString(),
+        asOf: nowIso,
       }
     );
   });
@@ -95,7 +107,7 @@ export function assembleCheck(input: AssembleInput): EnrolmentCheck {
     ktpRegency: nik.slice(0, 4),
     ...(domicileRegency === undefined ? {} : { domicileRegency }),
   };
-  const findings = findingsFor(ruleSet, enrolments, civilForRules, now.toISOString().slice(0, 10));
+  const findings = findingsFor(ruleSet, enrolments, civilForRules, nowIso.slice(0, 10));
 
   const sourceOutcomes: SourceOutcome[] = [
     outcome("dukcapil", civil),
@@ -104,7 +116,7 @@ export function assembleCheck(input: AssembleInput): EnrolmentCheck {
     ),
   ];
   return {
-    checkedAt: now.toISOString(),
+    checkedAt: nowIso,
     ruleSetVersion: ruleSet.version,
     complete: sourceOutcomes.every((source) => source.status === "OK"),
     civilRegistry: civilFacts.registry,
