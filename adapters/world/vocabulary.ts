@@ -1,4 +1,5 @@
 /** Word lists for the simulated world: Indonesian names, streets and Dukcapil (SIAK) labels. */
+import { RELIGIONS } from "../../schemas/src/person.ts";
 
 /** Given names common across Java, Sumatra and Kalimantan (upper case, as SIAK stores them). */
 export const MALE_GIVEN = [
@@ -425,16 +426,8 @@ export const OCC = {
   VILLAGE_OFFICIAL: 19,
 } as const;
 
-/** Canonical religion labels (schemas/src/person.ts); simulators render their own spellings. */
-export const RELIGION = [
-  "ISLAM",
-  "KRISTEN",
-  "KATOLIK",
-  "HINDU",
-  "BUDDHA",
-  "KONGHUCU",
-  "KEPERCAYAAN",
-] as const;
+/** Canonical religion labels; simulators render their own spellings. */
+export const RELIGION = RELIGIONS;
 
 /** Dukcapil marital status labels. */
 export const MARITAL = ["BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI"] as const;
