@@ -6,6 +6,7 @@ import type { SigningKey } from "./auth/signing-key.ts";
 import type { TokenVerifier } from "./auth/tokens.ts";
 import type { ClientRegistry } from "./clients/client.ts";
 import type { BatchOptions } from "./enrolments/batch.ts";
+import type { RequestAccess } from "./http/request-access.ts";
 import type { Logger } from "./logging/logger.ts";
 import type { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import type { NikHasher } from "./stores/audit/nik-hmac.ts";
@@ -51,6 +52,8 @@ export interface Services {
   /** How batch checks chunk their NIKs; Workers size it to their subrequest limit. */
   readonly batch?: BatchOptions;
   readonly docsAssets?: DocsAssets;
+  /** Reads bodies and client disconnects; the Fetch `Request` when unset. */
+  readonly requestAccess?: RequestAccess;
   readonly logger: Logger;
   readonly metrics?: GatewayMetrics;
   /**

@@ -161,6 +161,8 @@ export function createTokenVerifier(
   };
 }
 
+const ROUTED_TOKENS = 10_000;
+
 /**
  * Sends each token to the verifier of the issuer it names. The unverified `iss` only picks the
  * verifier; that verifier then requires the same `iss` under a signature by that issuer's keys.
@@ -174,7 +176,12 @@ export function routeByIssuer(verifiers: readonly IssuerVerifier[]): TokenVerifi
     if (byIssuer.has(issuer)) throw new Error(`Two token verifiers for the issuer ${issuer}.`);
     byIssuer.set(issuer, verify);
   }
+  // Which verifier took a token, by its exact string: a token seen before skips the decode
+  // and goes straight to its verifier (and that verifier's own cache). Bounded, oldest first out.
+  const routed = new Map<string, TokenVerifier>();
   return async (token) => {
+    const known = routed.get(token);
+    if (known !== undefined) return known(token);
     const refused = precheckToken(token);
     if (refused !== undefined) return { ok: false, reason: refused };
     let issuer: unknown;
@@ -185,7 +192,12 @@ export function routeByIssuer(verifiers: readonly IssuerVerifier[]): TokenVerifi
     }
     const verify = typeof issuer === "string" ? byIssuer.get(issuer) : undefined;
     if (verify === undefined) return { ok: false, reason: "unknown issuer" };
-    return verify(token);
+    const verdict = await verify(token);
+    if (verdict.ok) {
+      routed.set(token, verify);
+      if (routed.size > ROUTED_TOKENS) routed.delete(routed.keys().next().value as string);
+    }
+    return verdict;
   };
 }
 

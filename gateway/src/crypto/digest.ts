@@ -2,10 +2,15 @@
 
 const encoder = new TextEncoder();
 
+/** Two hex digits for each byte value. */
+export const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
+  byte.toString(16).padStart(2, "0"),
+);
+
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let hex = "";
-  for (const byte of view) hex += byte.toString(16).padStart(2, "0");
+  for (let i = 0; i < view.length; i++) hex += HEX_BYTE[view[i] as number];
   return hex;
 }
 

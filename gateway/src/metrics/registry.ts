@@ -15,7 +15,12 @@ const labelText = (labels: Labels) => {
     : `{${entries.map(([name, value]) => `${name}="${escapeLabel(value)}"`).join(",")}}`;
 };
 
-const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort());
+/** One key per label set whatever the order of its names; names and values are plain text. */
+const keyOf = (labels: Labels) => {
+  let key = "";
+  for (const name of Object.keys(labels).sort()) key += `${name}\u0000${labels[name]}\u0001`;
+  return key;
+};
 
 interface Metric {
   render(): string;
@@ -78,8 +83,10 @@ export class Histogram implements Metric {
       entry = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
       this.series.set(key, entry);
     }
-    for (const [i, bound] of this.buckets.entries())
-      if (value <= bound) entry.counts[i] = (entry.counts[i] ?? 0) + 1;
+    const { counts } = entry;
+    for (let i = 0; i < this.buckets.length; i++) {
+      if (value <= (this.buckets[i] as number)) counts[i] = (counts[i] ?? 0) + 1;
+    }
     entry.sum += value;
     entry.count++;
   }

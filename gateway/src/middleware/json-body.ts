@@ -1,41 +1,33 @@
 /** Body rules for JSON operations: media type, size (also for chunked bodies), well-formedness. */
-import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { GatewayEnv } from "../env.ts";
 import { ProblemError } from "../errors/problem.ts";
+import { requestAccessOf } from "../http/request-access.ts";
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 const MAX_DEPTH = 16;
 /** Single-record operations need a few hundred bytes; batches have their own streaming limits. */
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
-/** Rejects non-JSON bodies (415), oversized ones (413) and malformed JSON (400). */
+/** Rejects non-JSON bodies (415), oversized ones (413, chunked too) and malformed JSON (400). */
 export const jsonBody = (maxBytes = MAX_JSON_BODY_BYTES) => [
   createMiddleware<GatewayEnv>(async (c, next) => {
     if (!JSON_MEDIA_TYPE.test(c.req.header("content-type") ?? "")) {
       throw new ProblemError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
     }
-    await next();
-  }),
-  // hono's bodyLimit counts streamed bytes too, so a chunked body cannot slip past the limit.
-  bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new ProblemError("PAYLOAD_TOO_LARGE", `The body must be at most ${maxBytes} bytes.`);
-    },
-  }),
-  createMiddleware<GatewayEnv>(async (c, next) => {
+    const text = await requestAccessOf(c).readText(c, maxBytes);
     let parsed: unknown;
     try {
-      // Parsed once here; the validator reuses hono's cached result.
-      parsed = await c.req.json();
-    } catch (error) {
-      if (error instanceof ProblemError) throw error;
+      parsed = JSON.parse(text);
+    } catch {
       throw new ProblemError("MALFORMED_JSON", "The body is not valid JSON.");
     }
     if (depthOf(parsed, 0) > MAX_DEPTH) {
       throw new ProblemError("INVALID_REQUEST", `JSON nesting deeper than ${MAX_DEPTH} levels.`);
     }
+    // The validator reads the body through hono's cache, so it never touches the stream again.
+    // Hono keeps promises there (`bodyCache[key] = raw[key]()`), though its type says values.
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     await next();
   }),
 ];

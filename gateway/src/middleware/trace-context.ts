@@ -3,14 +3,13 @@
  * `traceparent` naming this gateway's span as the parent.
  */
 import { createMiddleware } from "hono/factory";
-import { toHex } from "../crypto/digest.ts";
+import { randomHex } from "../crypto/random-hex.ts";
 import type { GatewayEnv } from "../env.ts";
 
 // W3C Trace Context §3.2: version 00, 32-hex trace id, 16-hex parent id, 2-hex flags.
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ALL_ZERO = /^0+$/;
 
-const randomHex = (bytes: number) => toHex(crypto.getRandomValues(new Uint8Array(bytes)));
 
 export interface TraceContext {
   readonly traceId: string;

@@ -14,6 +14,7 @@ import type { NodeConfig } from "./config.ts";
 import { useNodeSha256 } from "./digest.ts";
 import { loadDocsAssets } from "./docs-assets.ts";
 import { type EmbeddedSources, startEmbeddedSources } from "./embedded-sources.ts";
+import { nodeRequestAccess } from "./incoming-request.ts";
 import { buildSchemaRegistry } from "./schema-registry.ts";
 import { buildSourceAdapters } from "./sources.ts";
 import { buildNodeStores } from "./stores.ts";
@@ -77,6 +78,7 @@ export async function buildNodeServices(
     ruleSet: CURRENT_RULE_SET,
     schemaRegistry: await buildSchemaRegistry(stores.redis, config.SIMPUL_REDIS_PREFIX),
     docsAssets: loadDocsAssets(),
+    requestAccess: nodeRequestAccess,
     logger,
     metrics,
     maintenance: { enabled: config.SIMPUL_MAINTENANCE },

@@ -10,6 +10,7 @@ import {
 import { checkEnrolments } from "../../enrolments/check.ts";
 import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
+import { requestAccessOf } from "../../http/request-access.ts";
 import { NikSchema } from "../../validation/nik.ts";
 import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
@@ -73,7 +74,7 @@ export function registerCheck(app: OpenAPIHono<GatewayEnv>): void {
     const client = c.get("client");
     const { nik, programs } = c.req.valid("json");
     const check = await checkEnrolments(nik, programs ?? PROGRAM_CODES, services, {
-      signal: c.req.raw.signal,
+      signal: requestAccessOf(c).signal(c),
       traceparent: c.get("trace").traceparent,
     });
     c.set("audit", {

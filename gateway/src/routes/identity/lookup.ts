@@ -4,6 +4,7 @@ import { Person, type PersonField } from "../../../../schemas/src/person.ts";
 import { auditSource } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
+import { requestAccessOf } from "../../http/request-access.ts";
 import { regionWarnings } from "../../regions/region-warnings.ts";
 import { NikSchema } from "../../validation/nik.ts";
 import { personalData } from "../personal-data.ts";
@@ -63,7 +64,7 @@ export function registerLookup(app: OpenAPIHono<GatewayEnv>): void {
     const client = c.get("client");
     const { nik } = c.req.valid("json");
     const result = await services.dukcapil.lookup(nik, {
-      signal: c.req.raw.signal,
+      signal: requestAccessOf(c).signal(c),
       traceparent: c.get("trace").traceparent,
     });
     c.set("audit", {

@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditSource } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
+import { requestAccessOf } from "../../http/request-access.ts";
 import { NikSchema } from "../../validation/nik.ts";
 import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
@@ -73,7 +74,7 @@ export function registerVerify(app: OpenAPIHono<GatewayEnv>): void {
     const services = c.get("services");
     const { nik, threshold, ...elements } = c.req.valid("json");
     const result = await services.dukcapil.verify(nik, elements, threshold, {
-      signal: c.req.raw.signal,
+      signal: requestAccessOf(c).signal(c),
       traceparent: c.get("trace").traceparent,
     });
     c.set("audit", {

@@ -15,17 +15,26 @@ export function canonicalJson(value: unknown): string {
     if (!Number.isFinite(value)) throw new TypeError("canonical JSON has no NaN or Infinity");
     return JSON.stringify(value);
   }
+  // Plain loops rather than map/filter/join: every audit record is hashed through here, so
+  // its intermediate arrays showed up in the lookup path's garbage collection.
   if (Array.isArray(value)) {
-    return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
+    let text = "[";
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      text += `${i === 0 ? "" : ","}${item === undefined ? "null" : canonicalJson(item)}`;
+    }
+    return `${text}]`;
   }
   if (typeof value === "object") {
-    const members = Object.keys(value)
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .sort()
-      .map(
-        (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
-      );
-    return `{${members.join(",")}}`;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    let text = "{";
+    for (const key of keys) {
+      const member = record[key];
+      if (member === undefined) continue;
+      text += `${text.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    }
+    return `${text}}`;
   }
   throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
 }

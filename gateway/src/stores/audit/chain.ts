@@ -30,14 +30,18 @@ export async function sealEntry(
   previous: AuditHead,
   timeMs: number,
 ): Promise<AuditEntry> {
-  const fields = Object.entries(record).filter(([, value]) => value !== undefined);
-  const content = {
+  // Built in one object, in the stored order: sequence, time, the record, previousHash, hash.
+  const entry: Record<string, unknown> = {
     sequence: previous.sequence + 1,
     time: new Date(timeMs).toISOString(),
-    ...Object.fromEntries(fields),
-    previousHash: previous.hash,
-  } as Omit<AuditEntry, "hash">;
-  return { ...content, hash: await hashEntry(content) };
+  };
+  for (const key in record) {
+    const value = record[key as keyof AuditRecordInput];
+    if (value !== undefined) entry[key] = value;
+  }
+  entry.previousHash = previous.hash;
+  entry.hash = await sha256Hex(canonicalJson(entry));
+  return entry as unknown as AuditEntry;
 }
 
 type Link = { ok: true; hash: string } | { ok: false; reason: "MISSING" | "MALFORMED" };
