@@ -10,7 +10,6 @@ import type { GatewayEnv } from "../env.ts";
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ALL_ZERO = /^0+$/;
 
-
 export interface TraceContext {
   readonly traceId: string;
   /** This gateway's span, the parent of every source call it makes. */
