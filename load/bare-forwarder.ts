@@ -2,57 +2,98 @@
  * The floor the gateway is measured against: node:http plus an undici Pool to the same Dukcapil
  * simulator, with no auth, no limits, no validation beyond JSON.parse, no audit and no logging.
  * It takes the gateway's lookup body (`{"nik": "…"}`), sends CALL_NIK and returns the raw reply.
+ * FORWARDER_WORKERS=N runs N processes on the port through node:cluster, as SIMPUL_WORKERS does
+ * for the gateway (round-robin, one pool per process), so both are measured with as many.
  *
  *   FORWARDER_PORT=8790 DUKCAPIL_URL=… DUKCAPIL_CREDENTIALS='{"user_id":…}' tsx load/bare-forwarder.ts
  */
+import cluster from "node:cluster";
 import { createServer } from "node:http";
 import { Pool } from "undici";
 
 const port = Number(process.env.FORWARDER_PORT ?? 8790);
 const connections = Number(process.env.FORWARDER_CONNECTIONS ?? 64);
+const workers = Number(process.env.FORWARDER_WORKERS ?? 1);
 const base = new URL(process.env.DUKCAPIL_URL ?? "");
 const credentials = JSON.parse(process.env.DUKCAPIL_CREDENTIALS ?? "{}") as Record<string, string>;
-// Same pool shape as the gateway's Dukcapil transport: keep-alive, no pipelining.
-const pool = new Pool(base.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
 const path = `${base.pathname.replace(/\/$/, "")}/CALL_NIK`;
 
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (chunk: Buffer) => chunks.push(chunk));
-  req.on("end", () => {
-    let nik: unknown;
-    try {
-      nik = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { nik?: unknown }).nik;
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    pool
-      .request({
-        method: "POST",
-        path,
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ NIK: nik, ...credentials }),
-      })
-      .then(async ({ statusCode, body }) => {
-        const reply = Buffer.from(await body.arrayBuffer());
-        res.writeHead(statusCode, {
-          "content-type": "application/json",
-          "content-length": reply.length,
-        });
-        res.end(reply);
-      })
-      .catch(() => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-  });
-});
-server.keepAliveTimeout = 65_000;
-server.listen(port, "127.0.0.1", () => {
-  console.log(`bare forwarder listening on http://127.0.0.1:${port} → ${base.origin}${path}`);
-});
+if (workers > 1 && cluster.isPrimary) supervise();
+else serveForwarder();
 
-const stop = () => server.close(() => void pool.close().then(() => process.exit(0)));
-process.once("SIGTERM", stop);
-process.once("SIGINT", stop);
+/** The primary: forks the workers, prints the banner once all listen, forwards SIGTERM/SIGINT. */
+function supervise(): void {
+  // The gateway's supervisor sets the same policy (gateway/src/node/cluster.ts).
+  cluster.schedulingPolicy = cluster.SCHED_RR;
+  let listening = 0;
+  cluster.on("listening", () => {
+    if (++listening === workers) console.log(banner());
+  });
+  let stopping = false;
+  let alive = workers;
+  // A floor that lost a process would be measured wrong: fail rather than replace it.
+  cluster.on("exit", (worker, code, signal) => {
+    if (!stopping) {
+      console.error(`bare forwarder worker ${worker.process.pid} died (${code ?? signal})`);
+      process.exit(1);
+    }
+    if (--alive === 0) process.exit(0);
+  });
+  const forked = Array.from({ length: workers }, () => cluster.fork());
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const worker of forked) worker.process.kill(signal);
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+function banner(): string {
+  const processes = workers > 1 ? ` (${workers} worker processes)` : "";
+  return `bare forwarder listening on http://127.0.0.1:${port}${processes} → ${base.origin}${path}`;
+}
+
+function serveForwarder(): void {
+  // Same pool shape as the gateway's Dukcapil transport: keep-alive, no pipelining.
+  const pool = new Pool(base.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      let nik: unknown;
+      try {
+        nik = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { nik?: unknown }).nik;
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      pool
+        .request({
+          method: "POST",
+          path,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ NIK: nik, ...credentials }),
+        })
+        .then(async ({ statusCode, body }) => {
+          const reply = Buffer.from(await body.arrayBuffer());
+          res.writeHead(statusCode, {
+            "content-type": "application/json",
+            "content-length": reply.length,
+          });
+          res.end(reply);
+        })
+        .catch(() => {
+          if (!res.headersSent) res.writeHead(502);
+          res.end();
+        });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, "127.0.0.1", () => {
+    if (cluster.isPrimary) console.log(banner());
+  });
+
+  const stop = () => server.close(() => void pool.close().then(() => process.exit(0)));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}

@@ -2,12 +2,14 @@
  * `npm run bench [-- --quick]`: the gateway (Redis-backed, its own process) measured side by side
  * with a bare forwarder and with the simulators themselves, in one run; medians of several runs,
  * ratios to the floors, saved to load/results/ (timestamped, plus latest.json / latest.md).
+ * `--workers N` runs both the gateway and the forwarder as N processes (node:cluster).
  */
 import { parseArgs } from "node:util";
 import { generateWorld } from "../adapters/world/index.ts";
 import {
   type LoadResult,
   load,
+  type Measured,
   machineLoad,
   medianOf,
   memoryOf,
@@ -16,6 +18,7 @@ import {
   withRssPeak,
 } from "./lib/measure.ts";
 import {
+  buildGateway,
   type RunningForwarder,
   type RunningSimulators,
   SOURCE_IDS,
@@ -45,12 +48,14 @@ const { values: args } = parseArgs({
     runs: { type: "string" },
     seconds: { type: "string" },
     "batch-size": { type: "string" },
+    workers: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
 if (args.help) {
   console.log(
-    "usage: npm run bench [-- --quick] [--runs N] [--seconds S] [--batch-size N]\n" +
+    "usage: npm run bench [-- --quick] [--runs N] [--seconds S] [--batch-size N] [--workers N]\n" +
+      "--workers N runs the gateway and the bare forwarder as N processes each (default 1).\n" +
       "Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); keys go under a per-run prefix.",
   );
   process.exit(0);
@@ -67,10 +72,16 @@ export const SETTINGS = {
   /** Connections for the enrolment check and for each direct source measurement. */
   enrolmentConnections: 16,
   batchNiks: Number(args["batch-size"] ?? 100_000),
+  /** Processes of the gateway (SIMPUL_WORKERS) and of the bare forwarder (FORWARDER_WORKERS). */
+  workers: Number(args.workers ?? 1),
   worldSeed: 20_240_101,
   worldSize: 100_000,
   redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
 };
+if (!Number.isInteger(SETTINGS.workers) || SETTINGS.workers < 1) {
+  console.error(`--workers takes a whole number of processes, 1 or more (got ${args.workers})`);
+  process.exit(1);
+}
 
 /**
  * Upstream latency for the enrolment-check and batch phases: log-normal, one source clearly the
@@ -138,12 +149,14 @@ function log(message: string): void {
 
 async function main(): Promise<void> {
   const runStamp = stamp();
+  // Measured as deployed: the compiled entry, not TypeScript through tsx.
+  buildGateway();
   const redis = await redisInfo(SETTINGS.redisUrl).catch((error: Error) => {
     console.error(`Redis is needed (REDIS_URL=${SETTINGS.redisUrl}): ${error.message}`);
     process.exit(1);
   });
   log(
-    `world of ${SETTINGS.worldSize.toLocaleString()} persons; ${SETTINGS.runs} run(s) of ${SETTINGS.seconds} s phases`,
+    `world of ${SETTINGS.worldSize.toLocaleString()} persons; ${SETTINGS.runs} run(s) of ${SETTINGS.seconds} s phases; ${SETTINGS.workers} process(es) each for the gateway and the forwarder`,
   );
   const world = generateWorld({ seed: SETTINGS.worldSeed, size: SETTINGS.worldSize });
   const clean = world.examples("CLEAN", 5_000);
@@ -156,7 +169,7 @@ async function main(): Promise<void> {
   };
 
   const sims = await startSimulators(SETTINGS.worldSeed, SETTINGS.worldSize);
-  const forwarder = await startForwarder(sims, 64);
+  const forwarder = await startForwarder(sims, 64, SETTINGS.workers);
   log(`simulators pid ${sims.pid}, bare forwarder pid ${forwarder.pid}`);
   const runs: RunResult[] = [];
   try {
@@ -179,10 +192,14 @@ async function main(): Promise<void> {
 
   const median = medianOf(runs);
   const floors = evaluateFloors(median);
+  const flags = [
+    ...(quick ? ["--quick"] : []),
+    ...(SETTINGS.workers === 1 ? [] : [`--workers ${SETTINGS.workers}`]),
+  ];
   const data = {
     kind: "simpul-bench",
     startedAt: runStamp,
-    command: quick ? "npm run bench -- --quick" : "npm run bench",
+    command: flags.length === 0 ? "npm run bench" : `npm run bench -- ${flags.join(" ")}`,
     settings: SETTINGS,
     sourceLatency: SOURCE_LATENCY,
     environment: environment(redis.version),
@@ -219,8 +236,11 @@ async function oneRun(
     redisUrl: SETTINGS.redisUrl,
     redisPrefix: prefix,
     clientsFile: CLIENTS_FILE,
+    workers: SETTINGS.workers,
   });
-  const pids = (own: Record<string, number>) => ({
+  // The gateway and the forwarder as process trees: with workers, a primary plus its children.
+  const gatewayProcesses = { tree: gateway.pid };
+  const pids = (own: Record<string, Measured>) => ({
     ...own,
     simulators: sims.pid,
     ...(redisPid ? { redis: redisPid } : {}),
@@ -244,7 +264,7 @@ async function oneRun(
     await lookupAt(forwarder.url, "/", {}, warmupSeconds);
     const measureGateway = async () => {
       const logBefore = gateway.logBytes();
-      const { value, cores } = await withCpu(pids({ gateway: gateway.pid }), () =>
+      const { value, cores } = await withCpu(pids({ gateway: gatewayProcesses }), () =>
         lookupAt(gateway.url, LOOKUP, bearer(tLoad as string), seconds),
       );
       const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
@@ -256,7 +276,7 @@ async function oneRun(
       };
     };
     const measureForwarder = async () => {
-      const { value, cores } = await withCpu(pids({ forwarder: forwarder.pid }), () =>
+      const { value, cores } = await withCpu(pids({ forwarder: { tree: forwarder.pid } }), () =>
         lookupAt(forwarder.url, "/", {}, seconds),
       );
       const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
@@ -313,7 +333,7 @@ async function oneRun(
         body: lookupBody,
       });
     await checkAt(warmupSeconds);
-    const check = await withCpu(pids({ gateway: gateway.pid }), () => checkAt(seconds));
+    const check = await withCpu(pids({ gateway: gatewayProcesses }), () => checkAt(seconds));
     log(
       `    check p50 ${check.value.latencyMs.p50} ms; slowest source ${slowestSource} p50 ${slowestSourceP50Ms} ms`,
     );
@@ -321,9 +341,9 @@ async function oneRun(
     // 3. Batch check, same upstream latency: NIKs per second end to end, and peak RSS.
     log(`  batch check of ${SETTINGS.batchNiks.toLocaleString()} NIKs`);
     await runBatch(gateway.url, tLoad as string, batchNiks.slice(0, 2_000));
-    const rssBeforeMb = memoryOf(gateway.pid).rssMb;
-    const batch = await withRssPeak(gateway.pid, () =>
-      withCpu(pids({ gateway: gateway.pid }), () =>
+    const rssBeforeMb = memoryOf(gatewayProcesses).rssMb;
+    const batch = await withRssPeak(gatewayProcesses, () =>
+      withCpu(pids({ gateway: gatewayProcesses }), () =>
         runBatch(gateway.url, tLoad as string, batchNiks),
       ),
     );
@@ -381,7 +401,7 @@ async function oneRun(
         })(),
       }),
     ]);
-    const gatewayRssAfterMb = memoryOf(gateway.pid).rssMb;
+    const gatewayRssAfterMb = memoryOf(gatewayProcesses).rssMb;
     return {
       lookup: {
         gateway: gw,
@@ -422,7 +442,7 @@ async function oneRun(
   }
 }
 
-/** CPU microseconds one process spent per request: robust to other load on the machine. */
+/** CPU microseconds one process (or tree) spent per request: robust to other load on the machine. */
 const cpuPerRequest = (cores: number | undefined, seconds: number, requests: number) =>
   Math.round(((cores ?? 0) * seconds * 1e6) / Math.max(1, requests));
 
@@ -499,6 +519,15 @@ const statusText = (statuses: Readonly<Record<string, number>>) =>
     .map(([code, n]) => `${code}×${n.toLocaleString("en-US")}`)
     .join(" ");
 
+/** What `--workers` meant for the numbers, for the report header. */
+const workersNote = (workers: number) =>
+  workers === 1
+    ? "Gateway and bare forwarder: one process each (`--workers 1`)."
+    : `Gateway and bare forwarder: ${workers} worker processes each under a node:cluster primary
+(\`--workers ${workers}\`). Their CPU is the sum over the primary and its workers, and their RSS
+(peak RSS too) the sum of each process's own: shared pages count once per process and the
+peaks need not coincide, so memory is overstated rather than understated.`;
+
 export function markdown(report: Report): string {
   const { median: m, settings: s, environment: e } = report;
   const row = (name: string, r: LoadResult) => [
@@ -520,6 +549,7 @@ Medians of ${s.runs} run(s); ${s.seconds} s per measured phase after ${s.warmupS
 ${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit}. Gateway,
 simulators, bare forwarder and Redis are separate processes on this one machine; the load
 generator (autocannon) is the benchmark process. World: ${s.worldSize.toLocaleString()} persons.
+${workersNote(s.workers ?? 1)}
 
 ${
   report.runs.some((r) => r.machine.atStart.cpuPressurePercent > 25)

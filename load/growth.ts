@@ -3,7 +3,8 @@
  * the world grows (10k → 100k → 1M persons, SIMPUL_WORLD_SIZE of the simulators), and batch
  * checks as the batch grows (1 → 100 → 10,000 → 100,000 NIKs), with the peak RSS of the gateway
  * and of the simulators for each. Sources answer instantly, so the cost measured is our own.
- * Saved to load/results/growth-<stamp>.{json,md} and growth-latest.{json,md}.
+ * Saved to load/results/growth-<stamp>.{json,md} and growth-latest.{json,md}. `--workers N` runs
+ * the gateway as N processes (SIMPUL_WORKERS); its CPU and RSS are then summed over all of them.
  */
 import { parseArgs } from "node:util";
 import { generateWorld } from "../adapters/world/index.ts";
@@ -17,6 +18,7 @@ import {
   withRssPeak,
 } from "./lib/measure.ts";
 import {
+  buildGateway,
   type RunningSimulators,
   setSimulatorFaults,
   startGateway,
@@ -35,9 +37,14 @@ import {
 } from "./lib/scenarios.ts";
 
 const { values: args } = parseArgs({
-  options: { quick: { type: "boolean", default: false } },
+  options: { quick: { type: "boolean", default: false }, workers: { type: "string" } },
 });
 const quick = args.quick;
+const workers = Number(args.workers ?? 1);
+if (!Number.isInteger(workers) || workers < 1) {
+  console.error(`--workers takes a whole number of processes, 1 or more (got ${args.workers})`);
+  process.exit(1);
+}
 const SETTINGS = {
   worldSizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000],
   batchSizes: [1, 100, 10_000, 100_000],
@@ -49,6 +56,8 @@ const SETTINGS = {
   connections: 64,
   worldBatch: 10_000,
   seed: 20_240_101,
+  /** Gateway processes (SIMPUL_WORKERS). */
+  workers,
   redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
 };
 
@@ -78,6 +87,8 @@ function log(message: string): void {
 
 async function main(): Promise<void> {
   const runStamp = stamp();
+  // Measured as deployed: the compiled entry, not TypeScript through tsx.
+  buildGateway();
   const redis = await redisInfo(SETTINGS.redisUrl);
   const machineAtStart = machineLoad();
   const worlds: WorldRow[] = [];
@@ -99,7 +110,10 @@ async function main(): Promise<void> {
         redisUrl: SETTINGS.redisUrl,
         redisPrefix: prefix,
         clientsFile: CLIENTS_FILE,
+        workers,
       });
+      // The primary and its workers when there are several; the one process otherwise.
+      const gatewayProcesses = { tree: gateway.pid };
       try {
         const token = await getToken(gateway.url, BENCH_CLIENTS.load);
         const nextNik = cycle(clean);
@@ -113,16 +127,18 @@ async function main(): Promise<void> {
             body: () => JSON.stringify({ nik: nextNik() }),
           });
         await lookup(2);
-        const cpuBefore = cpuSeconds(gateway.pid);
+        const cpuBefore = cpuSeconds(gatewayProcesses);
         const measured = await lookup(SETTINGS.lookupSeconds);
         const requests = Object.values(measured.statuses).reduce((a, b) => a + b, 0);
         const gatewayCpuUsPerRequest = Math.round(
-          ((cpuSeconds(gateway.pid) - cpuBefore) * 1e6) / Math.max(1, requests),
+          ((cpuSeconds(gatewayProcesses) - cpuBefore) * 1e6) / Math.max(1, requests),
         );
         log(`  lookup ${measured.throughput}/s, p99 ${measured.latencyMs.p99} ms`);
         const batchNiks = allNiks.slice(0, SETTINGS.worldBatch);
         await runBatch(gateway.url, token, batchNiks.slice(0, 1_000));
-        const batch = await withRssPeak(gateway.pid, () => runBatch(gateway.url, token, batchNiks));
+        const batch = await withRssPeak(gatewayProcesses, () =>
+          runBatch(gateway.url, token, batchNiks),
+        );
         log(`  batch of ${batchNiks.length.toLocaleString()}: ${batch.value.niksPerSecond}/s`);
         if (persons === SETTINGS.batchWorld) {
           batches = await batchGrowth(gateway, sims, token, allNiks);
@@ -138,7 +154,7 @@ async function main(): Promise<void> {
             gatewayPeakRssMb: batch.peakRssMb,
           },
           simulatorsPeakRssMb: memoryOf(sims.pid).peakRssMb,
-          gatewayRssAfterMb: memoryOf(gateway.pid).rssMb,
+          gatewayRssAfterMb: memoryOf(gatewayProcesses).rssMb,
         });
       } finally {
         await gateway.stop();
@@ -148,10 +164,12 @@ async function main(): Promise<void> {
       await deletePrefix(SETTINGS.redisUrl, prefix);
     }
   }
+  const flags = [...(quick ? ["--quick"] : []), ...(workers === 1 ? [] : [`--workers ${workers}`])];
   const data = {
     kind: "simpul-growth",
     startedAt: runStamp,
-    command: quick ? "npm run bench:growth -- --quick" : "npm run bench:growth",
+    command:
+      flags.length === 0 ? "npm run bench:growth" : `npm run bench:growth -- ${flags.join(" ")}`,
     settings: SETTINGS,
     environment: environment(redis.version),
     machine: { atStart: machineAtStart, atEnd: machineLoad() },
@@ -178,7 +196,9 @@ async function batchGrowth(
     const samples: Omit<BatchRow, "niks" | "repeats">[] = [];
     for (let r = 0; r < repeats; r++) {
       const simsBefore = memoryOf(sims.pid).rssMb;
-      const batch = await withRssPeak(gateway.pid, () => runBatch(gateway.url, token, input));
+      const batch = await withRssPeak({ tree: gateway.pid }, () =>
+        runBatch(gateway.url, token, input),
+      );
       samples.push({
         seconds: batch.value.seconds,
         niksPerSecond: batch.value.niksPerSecond,
@@ -206,11 +226,19 @@ function markdown(data: {
   return `# How cost grows — ${data.command}
 
 ${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit}. Sources answer
-instantly; gateway and simulators are separate processes.${
-    busy
-      ? `\n\n> **The machine was busy with other work** (CPU pressure ${data.machine.atStart.cpuPressurePercent}% at the start).`
-      : ""
-  }
+instantly; gateway and simulators are separate processes.
+${
+  SETTINGS.workers === 1
+    ? "The gateway is one process (`--workers 1`)."
+    : `The gateway is ${SETTINGS.workers} worker processes under a node:cluster primary
+(\`--workers ${SETTINGS.workers}\`); its CPU is summed over all of them, and its RSS (peak RSS
+too) is the sum of each process's own, which overstates memory (shared pages count once per
+process).`
+}${
+  busy
+    ? `\n\n> **The machine was busy with other work** (CPU pressure ${data.machine.atStart.cpuPressurePercent}% at the start).`
+    : ""
+}
 
 ## As the world grows
 

@@ -138,6 +138,8 @@ async function main(): Promise<void> {
     await setSimulatorFaults(sims, {});
     const spawnedAt = performance.now();
     const gateway = await startGateway({
+      // From source (tsx), so the profile attributes time to files and folders.
+      entry: "source",
       sims,
       redisUrl,
       redisPrefix: prefix,

@@ -7,7 +7,6 @@ import {
   createDeadline,
   declaredLengthExceeds,
   failureFromError,
-  readCapped,
 } from "./transport-support.ts";
 
 export interface UndiciTransportOptions {
@@ -32,6 +31,117 @@ function flattenHeaders(headers: Record<string, HeaderValue>): Record<string, st
     flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }
   return flat;
+}
+
+/**
+ * The path and query of `url` when it lies on `origin`, else undefined. The common case is a
+ * string prefix; only other spellings (upper-case host, default port) pay for a URL parse,
+ * which showed in the lookup profile when done on every call.
+ */
+function pathWithin(origin: string, url: string): string | undefined {
+  if (url.startsWith(origin)) {
+    const rest = url.slice(origin.length);
+    if (rest === "") return "/";
+    if (rest[0] === "/") return rest;
+    if (rest[0] === "?") return `/${rest}`;
+  }
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === origin ? `${parsed.pathname}${parsed.search}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type CappedReply =
+  | {
+      readonly tooLarge: false;
+      readonly status: number;
+      readonly headers: Record<string, string>;
+      readonly body: string;
+    }
+  | { readonly tooLarge: true; readonly declared: boolean; readonly status: number };
+
+/**
+ * One request through undici's dispatcher API, the body gathered as it arrives against the cap.
+ * `Pool.request` wraps every reply in a Readable stream read through an async iterator; for the
+ * small JSON replies sources send that wrapper cost more than the HTTP exchange itself. A body
+ * past the cap (declared or counted) aborts the exchange at once, so it is never held whole.
+ */
+function dispatchCapped(
+  pool: Pool,
+  request: TransportRequest,
+  path: string,
+  signal: AbortSignal,
+): Promise<CappedReply> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let status = 0;
+    let headers: Record<string, string> = {};
+    let settled = false;
+    let abortExchange: ((reason: unknown) => void) | undefined;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      outcome();
+    };
+    const refuse = (declared: boolean) => {
+      settle(() => resolve({ tooLarge: true, declared, status }));
+      abortExchange?.(new Error("response body over the cap"));
+    };
+    function onAbort() {
+      abortExchange?.(signal.reason);
+      settle(() => reject(signal.reason));
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    pool.dispatch(
+      {
+        path,
+        method: request.method,
+        headers: request.headers ?? {},
+        body: request.body ?? null,
+        // The overall deadline is the real limit; these make undici give up at the same point
+        // even if our timer is delayed by a busy event loop.
+        headersTimeout: request.timeoutMs,
+        bodyTimeout: request.timeoutMs,
+      },
+      {
+        onRequestStart(controller) {
+          abortExchange = (reason) => controller.abort(reason as Error);
+          if (signal.aborted) controller.abort(signal.reason as Error);
+        },
+        onResponseStart(_controller, statusCode, responseHeaders) {
+          if (statusCode < 200) return; // RFC 9110 §15.2: interim answers precede the real one
+          status = statusCode;
+          headers = flattenHeaders(responseHeaders);
+          if (declaredLengthExceeds(headers["content-length"], request.maxResponseBytes)) {
+            refuse(true);
+          }
+        },
+        onResponseData(_controller, chunk) {
+          if (settled) return;
+          size += chunk.length;
+          if (size > request.maxResponseBytes) refuse(false);
+          else chunks.push(chunk);
+        },
+        onResponseEnd() {
+          settle(() =>
+            resolve({
+              tooLarge: false,
+              status,
+              headers,
+              body: Buffer.concat(chunks, size).toString("utf8"),
+            }),
+          );
+        },
+        onResponseError(_controller, error) {
+          settle(() => reject(error));
+        },
+      },
+    );
+  });
 }
 
 /**
@@ -65,8 +175,8 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
   async function send(
     request: TransportRequest,
   ): Promise<Result<TransportResponse, SourceFailure>> {
-    const url = new URL(request.url);
-    if (url.origin !== origin) {
+    const path = pathWithin(origin, request.url);
+    if (path === undefined) {
       return fail({
         kind: "REJECTED",
         retryable: false,
@@ -76,37 +186,16 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
     const where = `${request.method} ${host}`;
     const deadline = createDeadline(request.timeoutMs, request.signal);
     try {
-      const response = await pool.request({
-        path: `${url.pathname}${url.search}`,
-        method: request.method,
-        headers: request.headers ?? {},
-        body: request.body,
-        signal: deadline.signal,
-        // The overall deadline is the real limit; these make undici give up at the same point
-        // even if our timer is delayed by a busy event loop.
-        headersTimeout: request.timeoutMs,
-        bodyTimeout: request.timeoutMs,
-      });
-      const headers = flattenHeaders(response.headers);
-      if (declaredLengthExceeds(headers["content-length"], request.maxResponseBytes)) {
-        response.body.destroy();
+      const reply = await dispatchCapped(pool, request, path, deadline.signal);
+      if (reply.tooLarge) {
         return fail(
           badResponseFailure(
-            `${where}: declared body exceeds ${request.maxResponseBytes} bytes`,
-            response.statusCode,
+            `${where}: ${reply.declared ? "declared " : ""}body exceeds ${request.maxResponseBytes} bytes`,
+            reply.status,
           ),
         );
       }
-      const body = await readCapped(response.body, request.maxResponseBytes);
-      if (!body.ok) {
-        return fail(
-          badResponseFailure(
-            `${where}: body exceeds ${request.maxResponseBytes} bytes`,
-            response.statusCode,
-          ),
-        );
-      }
-      return ok({ status: response.statusCode, headers, body: body.text });
+      return ok({ status: reply.status, headers: reply.headers, body: reply.body });
     } catch (error) {
       return fail(failureFromError(error, deadline, where));
     } finally {

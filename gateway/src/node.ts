@@ -1,105 +1,30 @@
-/** Node entry: parses config, wires the runtime, serves the app, shuts down cleanly. */
-import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
-import { Hono } from "hono";
-import { createApp } from "./app.ts";
+/** Node entry: parses config, then serves the app in this process or supervises workers that do. */
+import cluster from "node:cluster";
 import { createJsonLogger } from "./logging/logger.ts";
-import { buildNodeServices } from "./node/build-services.ts";
+import { hostPort, printListening } from "./node/banner.ts";
+import { superviseWorkers } from "./node/cluster.ts";
 import { ConfigError, parseNodeConfig } from "./node/config.ts";
-import { PROMETHEUS_CONTENT_TYPE } from "./routes/ops/metrics.ts";
-
-const hostPort = (address: string, port: number) =>
-  `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
 
 async function main(): Promise<void> {
   const config = parseNodeConfig(process.env);
-  const logger = createJsonLogger(config.SIMPUL_LOG_LEVEL);
-  const origin = config.SIMPUL_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
-  const node = await buildNodeServices(config, logger, origin.replace(/\/$/, ""));
-  const { services } = node;
-  const app = createApp(services);
-  const maintenance = services.maintenance ?? { enabled: false };
-
-  const server = serve(
-    {
-      fetch: async (request, env) => {
-        const response = await app.fetch(request, env);
-        // While draining, ask keep-alive clients to reconnect (to another instance).
-        if (maintenance.draining) response.headers.set("Connection", "close");
-        return response;
-      },
-      hostname: config.HOST,
-      port: config.PORT,
-    },
-    (info) => {
-      const base = hostPort(info.address, info.port);
-      console.log(`Simpul gateway listening on ${base}`);
-      console.log(`  API docs:  ${base}/docs`);
-      console.log(`  OpenAPI:   ${base}/openapi.json`);
-      if (node.embedded) {
-        console.log(
-          `  Sources:   embedded simulators (${config.SIMPUL_WORLD_SIZE} synthetic persons, seed ${config.SIMPUL_WORLD_SEED})`,
-        );
-        console.log(`  Demo clients: ${config.SIMPUL_CLIENTS_FILE} (development only)`);
-      }
-    },
-  ) as Server;
-
-  const metricsServer =
-    config.SIMPUL_METRICS_PORT && services.metrics
-      ? serve(
-          {
-            fetch: new Hono().get("/metrics", (c) =>
-              c.body(services.metrics?.registry.render() ?? "", 200, {
-                "Content-Type": PROMETHEUS_CONTENT_TYPE,
-              }),
-            ).fetch,
-            // Unauthenticated, so only ever on loopback.
-            hostname: "127.0.0.1",
-            port: config.SIMPUL_METRICS_PORT,
-          },
-          (info) => console.log(`  Metrics:   ${hostPort(info.address, info.port)}/metrics`),
-        )
-      : undefined;
-
-  process.on("SIGUSR2", () => {
-    maintenance.enabled = !maintenance.enabled;
-    logger.log("warn", "maintenance mode toggled", { enabled: maintenance.enabled });
-  });
-
-  let stopping = false;
-  const stop = async (signal: string, graceMs: number) => {
-    if (stopping) return;
-    stopping = true;
-    maintenance.draining = true;
-    logger.log("info", "draining", { signal, graceMs });
-    // Keep accepting while readiness fails, so connections a load balancer (or the kernel's
-    // accept queue) already routed here are served rather than reset.
-    await new Promise((resolve) => setTimeout(resolve, graceMs));
-    // Stop accepting; in-flight requests finish; idle keep-alive sockets are closed as they idle.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
-    const timedOut = await Promise.race([
-      closed.then(() => false),
-      new Promise<boolean>((resolve) =>
-        setTimeout(() => resolve(true), config.SIMPUL_SHUTDOWN_TIMEOUT_MS).unref(),
-      ),
-    ]);
-    clearInterval(sweeper);
-    if (timedOut) {
-      logger.log("warn", "shutdown timeout reached; closing remaining connections");
-      server.closeAllConnections();
-    }
-    metricsServer?.close();
-    // Every audit append is awaited by its request, so the trail is complete once requests are.
-    await node.close();
-    logger.log("info", "stopped", { signal });
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM", config.SIMPUL_SHUTDOWN_GRACE_MS));
-  // Ctrl-C at a terminal: nobody routes traffic here, so no grace period.
-  process.on("SIGINT", () => void stop("SIGINT", 0));
+  if (config.SIMPUL_WORKERS > 1 && cluster.isPrimary) {
+    superviseWorkers({
+      workers: config.SIMPUL_WORKERS,
+      logger: createJsonLogger(config.SIMPUL_LOG_LEVEL),
+      maintenance: config.SIMPUL_MAINTENANCE,
+      drainMs: config.SIMPUL_SHUTDOWN_GRACE_MS + config.SIMPUL_SHUTDOWN_TIMEOUT_MS,
+      onListening: (address) =>
+        printListening(
+          hostPort(address.address, address.port),
+          ` (${config.SIMPUL_WORKERS} worker processes)`,
+        ),
+    });
+    return;
+  }
+  // One process, or one worker of several: the same code either way. Imported here so that a
+  // primary, which only supervises, never loads the app and its stores.
+  const { serveGateway } = await import("./node/serve.ts");
+  await serveGateway(config);
 }
 
 main().catch((error: unknown) => {

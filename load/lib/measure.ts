@@ -1,5 +1,5 @@
 /** Load generation (autocannon) with exact per-response latencies, process sampling and medians. */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
 
@@ -99,45 +99,125 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
-/** A process's resident memory now and at its peak (VmHWM), in MB, from /proc. */
-export function memoryOf(pid: number): { rssMb: number; peakRssMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
-  return { rssMb: Math.round(kb("VmRSS") / 1024), peakRssMb: Math.round(kb("VmHWM") / 1024) };
-}
+/**
+ * What to measure: one process by PID, or `{ tree: pid }` for that process and every process
+ * under it. A gateway or forwarder running several workers is a cluster primary plus its
+ * children, so its CPU and memory are those of the whole tree.
+ */
+export type Measured = number | { readonly tree: number };
 
-/** Resets a process's peak RSS (Linux clear_refs 5); false when the kernel refuses. */
-export function resetPeakRss(pid: number): boolean {
+/** A process's children, from /proc/<pid>/task/<tid>/children, else by scanning for its PID as parent. */
+function childrenOf(pid: number): number[] {
   try {
-    writeFileSync(`/proc/${pid}/clear_refs`, "5");
-    return true;
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8")
+        .split(" ")
+        .filter((field) => field !== "")
+        .map(Number),
+    );
   } catch {
-    return false;
+    // A kernel without CONFIG_PROC_CHILDREN (or a thread that just ended): the slow way.
+    return readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .filter((name) => {
+        try {
+          return Number(statFields(Number(name))[1]) === pid;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
   }
 }
 
-/** CPU seconds a process has used (user + system), from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number {
+/** A PID and its descendants' (children, their children, …). */
+export function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...childrenOf(tree[i] as number));
+  return tree;
+}
+
+/**
+ * The sum of `read` over the measured processes. A tree's workers may come and go between listing
+ * and reading (one that ended counts as zero); the root, or a single process, must be there.
+ */
+function sumOver(target: Measured, read: (pid: number) => number): number {
+  if (typeof target === "number") return read(target);
+  const [root, ...descendants] = processTree(target.tree);
+  let sum = read(root as number);
+  for (const pid of descendants) {
+    try {
+      sum += read(pid);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return sum;
+}
+
+/**
+ * Resident memory now and at its peak (VmHWM), in MB, from /proc. For a tree, the sum over its
+ * processes of each one's RSS and of each one's own peak (the peaks need not coincide, and
+ * shared pages count once per process, so a tree's sum is an upper bound).
+ */
+export function memoryOf(target: Measured): { rssMb: number; peakRssMb: number } {
+  const kb = (pid: number, name: string) => {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
+  };
+  return {
+    rssMb: Math.round(sumOver(target, (pid) => kb(pid, "VmRSS")) / 1024),
+    peakRssMb: Math.round(sumOver(target, (pid) => kb(pid, "VmHWM")) / 1024),
+  };
+}
+
+/** Resets the peak RSS of a process (or of every process of a tree) (Linux clear_refs 5); false when the kernel refuses. */
+export function resetPeakRss(target: Measured): boolean {
+  let ok = true;
+  for (const pid of typeof target === "number" ? [target] : processTree(target.tree)) {
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    } catch {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces): state first. */
+function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name (which may hold spaces) start at state; utime/stime are 14/15.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/**
+ * CPU seconds used (user + system), from /proc/<pid>/stat (utime/stime are fields 14/15). For a
+ * tree, each process's own time plus that of children it has already reaped (cutime/cstime, 16/17),
+ * so a worker that exits during a measurement keeps counting.
+ */
+export function cpuSeconds(target: Measured): number {
+  const ticks = sumOver(target, (pid) => {
+    const fields = statFields(pid);
+    const own = Number(fields[11]) + Number(fields[12]);
+    return typeof target === "number" ? own : own + Number(fields[13]) + Number(fields[14]);
+  });
+  return ticks / 100;
 }
 
 /** Polls VmRSS while `work` runs; returns its result and the highest RSS seen (MB). */
 export async function withRssPeak<T>(
-  pid: number,
+  target: Measured,
   work: () => Promise<T>,
 ): Promise<{ value: T; polledPeakRssMb: number; peakRssMb: number; resetOk: boolean }> {
-  const resetOk = resetPeakRss(pid);
-  let polled = memoryOf(pid).rssMb;
+  const resetOk = resetPeakRss(target);
+  let polled = memoryOf(target).rssMb;
   const timer = setInterval(() => {
-    polled = Math.max(polled, memoryOf(pid).rssMb);
+    polled = Math.max(polled, memoryOf(target).rssMb);
   }, 25);
   try {
     const value = await work();
-    polled = Math.max(polled, memoryOf(pid).rssMb);
-    const peak = resetOk ? memoryOf(pid).peakRssMb : polled;
+    polled = Math.max(polled, memoryOf(target).rssMb);
+    const peak = resetOk ? memoryOf(target).peakRssMb : polled;
     return { value, polledPeakRssMb: polled, peakRssMb: Math.max(peak, polled), resetOk };
   } finally {
     clearInterval(timer);
@@ -146,7 +226,7 @@ export async function withRssPeak<T>(
 
 /** CPU used by each process while `work` runs, as a share of one core (1 = one core busy). */
 export async function withCpu<T>(
-  pids: Readonly<Record<string, number>>,
+  pids: Readonly<Record<string, Measured>>,
   work: () => Promise<T>,
 ): Promise<{ value: T; cores: Record<string, number> }> {
   const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));

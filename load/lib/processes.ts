@@ -1,10 +1,15 @@
-/** Child processes of a benchmark: simulators, a gateway and the bare forwarder, each its own PID. */
-import { type ChildProcess, spawn } from "node:child_process";
+/**
+ * Child processes of a benchmark: simulators, a gateway and the bare forwarder, each its own PID
+ * (the gateway and the forwarder: a cluster primary with worker processes under it when
+ * `workers` is above 1).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { exportJWK, generateKeyPair } from "jose";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 /** TypeScript is loaded in-process (`--import tsx`), so the PID is the server itself, not a wrapper. */
@@ -147,6 +152,29 @@ export interface GatewayOptions {
   /** Extra node flags, e.g. `--cpu-prof`. */
   readonly nodeFlags?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Gateway processes on the port (SIMPUL_WORKERS; default 1, no cluster). With more than one,
+   * `pid` is the cluster primary: measure `{ tree: pid }` for the primary plus its workers.
+   */
+  readonly workers?: number;
+  /**
+   * `built` (default): the compiled entry a deployment runs (`npm run build:gateway`, see
+   * {@link buildGateway}); `source`: TypeScript through tsx, as `npm start` runs it.
+   */
+  readonly entry?: "built" | "source";
+}
+
+/** The compiled Node entry, as `npm run start:built` runs it. */
+export const BUILT_ENTRY = "gateway/dist/node/node.js";
+
+/** Compiles the Node entry (gateway/tsup.config.ts) so benchmarks run what is deployed. */
+export function buildGateway(): void {
+  const built = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/tsup/dist/cli-default.js"), "--config", "gateway/tsup.config.ts"],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  if (built.status !== 0) throw new Error(`building the gateway failed:\n${built.stderr}`);
 }
 
 async function waitReady(url: string, child: ChildProcess, logFile: string): Promise<void> {
@@ -156,8 +184,10 @@ async function waitReady(url: string, child: ChildProcess, logFile: string): Pro
       throw new Error(`the gateway exited (${child.exitCode}); see ${logFile}`);
     }
     try {
+      // The banner comes once every worker listens; /readyz answers as soon as one does.
       const response = await fetch(`${url}/readyz`);
-      if (response.ok) return;
+      if (response.ok && readFileSync(logFile, "utf8").includes("Simpul gateway listening on"))
+        return;
     } catch {
       // not listening yet
     }
@@ -172,6 +202,7 @@ async function waitReady(url: string, child: ChildProcess, logFile: string): Pro
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { sims } = options;
+  const workers = options.workers ?? 1;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(tmpdir(), `simpul-bench-gateway-${process.pid}-${port}.log`);
@@ -202,11 +233,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     SIMPUL_KEMENKOPUKM_URL: sims.sources.kemenkopukm.url,
     SIMPUL_KEMENKOPUKM_USER: c("kemenkopukm").username ?? "",
     SIMPUL_KEMENKOPUKM_PASSWORD: c("kemenkopukm").password ?? "",
+    ...(workers > 1
+      ? {
+          SIMPUL_WORKERS: String(workers),
+          // Workers must sign with one key (the gateway refuses to start them otherwise).
+          SIMPUL_SIGNING_KEY: JSON.stringify(
+            await exportJWK((await generateKeyPair("ES256", { extractable: true })).privateKey),
+          ),
+        }
+      : {}),
     ...options.env,
   };
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), ...NODE_TS, "gateway/src/node.ts"],
+    [
+      ...(options.nodeFlags ?? []),
+      ...(options.entry === "source" ? [...NODE_TS, "gateway/src/node.ts"] : [BUILT_ENTRY]),
+    ],
     { cwd: ROOT, env, stdio: ["ignore", fd, fd] },
   );
   closeSync(fd);
@@ -241,10 +284,14 @@ export interface RunningForwarder extends Running {
   readonly url: string;
 }
 
-/** Starts the bare forwarder (load/bare-forwarder.ts) in front of the Dukcapil simulator. */
+/**
+ * Starts the bare forwarder (load/bare-forwarder.ts) in front of the Dukcapil simulator, as
+ * `workers` processes (FORWARDER_WORKERS) like the gateway's; `connections` is per process.
+ */
 export async function startForwarder(
   sims: RunningSimulators,
   connections: number,
+  workers = 1,
 ): Promise<RunningForwarder> {
   const port = await freePort();
   const child = spawn(process.execPath, [...NODE_TS, "load/bare-forwarder.ts"], {
@@ -253,6 +300,7 @@ export async function startForwarder(
       ...process.env,
       FORWARDER_PORT: String(port),
       FORWARDER_CONNECTIONS: String(connections),
+      FORWARDER_WORKERS: String(workers),
       DUKCAPIL_URL: sims.sources.dukcapil.url,
       DUKCAPIL_CREDENTIALS: JSON.stringify(sims.sources.dukcapil.credentials),
     },

@@ -1,4 +1,5 @@
 /** Node configuration: read from the environment once, with a schema, at the entry. */
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { ExternalIssuersSetting } from "../auth/external-issuers.ts";
 
@@ -10,6 +11,13 @@ const NodeConfig = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+  /** Processes serving PORT (node:cluster); `auto` is one per available core. */
+  SIMPUL_WORKERS: z
+    .union([z.literal("auto"), z.coerce.number().int().min(1).max(1024)], {
+      error: "a whole number of processes from 1 to 1024, or `auto` (one per core)",
+    })
+    .transform((workers) => (workers === "auto" ? availableParallelism() : workers))
+    .default(1),
   /** Public base URL; defaults to http://HOST:PORT. Also the token issuer. */
   SIMPUL_PUBLIC_URL: z.url().optional(),
   SIMPUL_AUDIENCE: z.string().min(1).default("simpul"),
@@ -110,6 +118,31 @@ export function parseNodeConfig(env: Record<string, string | undefined>): NodeCo
     const missing = EXTERNAL_SOURCE_SETTINGS.filter((name) => !config[name]);
     if (missing.length > 0) {
       throw new ConfigError(`SIMPUL_SOURCES=external needs: ${missing.join(", ")}.`);
+    }
+  }
+  if (config.SIMPUL_WORKERS > 1) {
+    // Workers share nothing but the listening socket and what they reach over the network.
+    const refusals = [
+      config.REDIS_URL === undefined &&
+        "REDIS_URL is not set (memory stores are per process: rate limits, the audit chain, token replay and the schema registry would split between workers)",
+      config.SIMPUL_SOURCES === "embedded" &&
+        "SIMPUL_SOURCES is `embedded` (the simulators would start once per worker); use `external`",
+      config.SIMPUL_SIGNING_KEY === undefined &&
+        "SIMPUL_SIGNING_KEY is not set (each worker would generate its own key and refuse the others' tokens)",
+      config.SIMPUL_METRICS_PORT !== undefined &&
+        "SIMPUL_METRICS_PORT is set (the side port would answer for one worker at a time, not the gateway)",
+    ].filter((reason): reason is string => typeof reason === "string");
+    if (refusals.length > 0) {
+      const setting = `SIMPUL_WORKERS=${env.SIMPUL_WORKERS}`;
+      const named =
+        env.SIMPUL_WORKERS === String(config.SIMPUL_WORKERS)
+          ? setting
+          : `${setting} (${config.SIMPUL_WORKERS} workers)`;
+      throw new ConfigError(
+        `Refusing to start with ${named}:\n${refusals
+          .map((reason) => `  - ${reason}`)
+          .join("\n")}\nSee README.md, "Operations".`,
+      );
     }
   }
   return config;

@@ -52,7 +52,11 @@ describe("Node request access (bodies read from the socket's message)", () => {
         else controller.close();
       },
     });
-    const response = await fetch(`${base}/echo`, { method: "POST", body, duplex: "half" });
+    const response = await fetch(`${base}/echo`, {
+      method: "POST",
+      body,
+      duplex: "half",
+    } as RequestInit);
     expect(await response.text()).toBe("PAYLOAD_TOO_LARGE");
   });
 
@@ -63,7 +67,11 @@ describe("Node request access (bodies read from the socket's message)", () => {
         controller.close();
       },
     });
-    const response = await fetch(`${base}/echo`, { method: "POST", body, duplex: "half" });
+    const response = await fetch(`${base}/echo`, {
+      method: "POST",
+      body,
+      duplex: "half",
+    } as RequestInit);
     expect((await response.text()).length).toBe(MAX);
   });
 

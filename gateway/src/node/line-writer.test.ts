@@ -17,15 +17,29 @@ describe("line writer", () => {
     ]);
   });
 
-  it("writes at once when the pending lines pass the size cap", () => {
+  it("keeps every write within the cap, starting a new write before a line would pass it", async () => {
     const writes: string[] = [];
     const writer = createLineWriter({
       stream: { write: (chunk) => writes.push(chunk) },
-      maxPendingChars: 20,
+      maxWriteBytes: 25,
     });
     writer.write("0123456789");
     writer.write("0123456789");
-    expect(writes).toEqual(["0123456789\n0123456789\n"]);
+    writer.write("0123456789");
+    await turn();
+    expect(writes).toEqual(["0123456789\n0123456789\n", "0123456789\n"]);
+  });
+
+  it("counts bytes, not characters, against the cap", async () => {
+    const writes: string[] = [];
+    const writer = createLineWriter({
+      stream: { write: (chunk) => writes.push(chunk) },
+      maxWriteBytes: 16,
+    });
+    writer.write("ééééé"); // 10 bytes + newline
+    writer.write("ééééé");
+    await turn();
+    expect(writes).toEqual(["ééééé\n", "ééééé\n"]);
   });
 
   it("flush writes what is pending, and a later turn writes nothing twice", async () => {
