@@ -5,6 +5,12 @@ import type { SourceFailure } from "./result.ts";
 export interface Deadline {
   /** Aborts when the deadline passes or the caller aborts, whichever comes first. */
   readonly signal: AbortSignal;
+  /**
+   * Calls `listener` once, with the reason, when the deadline passes or the caller aborts (at
+   * once if that already happened). Cheaper than `signal` for transports that can cancel
+   * directly: no AbortController is made unless `signal` is read.
+   */
+  onAbort(listener: (reason: unknown) => void): void;
   /** True once the caller's signal (not our deadline) has aborted. */
   callerAborted(): boolean;
   /** True once our own deadline has passed. */
@@ -18,27 +24,48 @@ export interface Deadline {
  * `AbortSignal.any`, whose followers Node 20 keeps alive as long as a long-lived parent signal.
  */
 export function createDeadline(timeoutMs: number, callerSignal?: AbortSignal): Deadline {
-  const controller = new AbortController();
   let timedOut = false;
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  let reason: unknown;
+  let aborted = false;
+  const listeners: ((reason: unknown) => void)[] = [];
+  let controller: AbortController | undefined;
+  const abort = (why: unknown) => {
+    if (aborted) return;
+    aborted = true;
+    reason = why;
+    controller?.abort(why);
+    for (const listener of listeners.splice(0)) listener(why);
+  };
+  const onCallerAbort = () => abort(callerSignal?.reason);
   const timer = setTimeout(
     () => {
       timedOut = true;
-      controller.abort(new DOMException("deadline passed", "TimeoutError"));
+      abort(new DOMException("deadline passed", "TimeoutError"));
     },
     Math.max(0, timeoutMs),
   );
   if (callerSignal?.aborted) {
-    controller.abort(callerSignal.reason);
+    abort(callerSignal.reason);
   } else {
     callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
   }
   return {
-    signal: controller.signal,
+    get signal() {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (aborted) controller.abort(reason);
+      }
+      return controller.signal;
+    },
+    onAbort(listener) {
+      if (aborted) listener(reason);
+      else listeners.push(listener);
+    },
     callerAborted: () => callerSignal?.aborted === true && !timedOut,
     expired: () => timedOut,
     dispose() {
       clearTimeout(timer);
+      listeners.length = 0;
       callerSignal?.removeEventListener("abort", onCallerAbort);
     },
   };

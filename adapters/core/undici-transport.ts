@@ -5,6 +5,7 @@ import type { Transport, TransportRequest, TransportResponse } from "./transport
 import {
   badResponseFailure,
   createDeadline,
+  type Deadline,
   declaredLengthExceeds,
   failureFromError,
 } from "./transport-support.ts";
@@ -72,7 +73,7 @@ function dispatchCapped(
   pool: Pool,
   request: TransportRequest,
   path: string,
-  signal: AbortSignal,
+  deadline: Deadline,
 ): Promise<CappedReply> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -81,21 +82,21 @@ function dispatchCapped(
     let headers: Record<string, string> = {};
     let settled = false;
     let abortExchange: ((reason: unknown) => void) | undefined;
+    let abortedBy: { reason: unknown } | undefined;
     const settle = (outcome: () => void) => {
       if (settled) return;
       settled = true;
-      signal.removeEventListener("abort", onAbort);
       outcome();
     };
     const refuse = (declared: boolean) => {
       settle(() => resolve({ tooLarge: true, declared, status }));
       abortExchange?.(new Error("response body over the cap"));
     };
-    function onAbort() {
-      abortExchange?.(signal.reason);
-      settle(() => reject(signal.reason));
-    }
-    signal.addEventListener("abort", onAbort, { once: true });
+    deadline.onAbort((reason) => {
+      abortedBy = { reason };
+      abortExchange?.(reason);
+      settle(() => reject(reason));
+    });
     pool.dispatch(
       {
         path,
@@ -110,7 +111,7 @@ function dispatchCapped(
       {
         onRequestStart(controller) {
           abortExchange = (reason) => controller.abort(reason as Error);
-          if (signal.aborted) controller.abort(signal.reason as Error);
+          if (abortedBy) controller.abort(abortedBy.reason as Error);
         },
         onResponseStart(_controller, statusCode, responseHeaders) {
           if (statusCode < 200) return; // RFC 9110 §15.2: interim answers precede the real one
@@ -186,7 +187,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
     const where = `${request.method} ${host}`;
     const deadline = createDeadline(request.timeoutMs, request.signal);
     try {
-      const reply = await dispatchCapped(pool, request, path, deadline.signal);
+      const reply = await dispatchCapped(pool, request, path, deadline);
       if (reply.tooLarge) {
         return fail(
           badResponseFailure(
