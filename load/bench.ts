@@ -547,8 +547,9 @@ export function markdown(report: Report): string {
 
 Medians of ${s.runs} run(s); ${s.seconds} s per measured phase after ${s.warmupSeconds} s of warm-up.
 ${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit}. Gateway,
-simulators, bare forwarder and Redis are separate processes on this one machine; the load
-generator (autocannon) is the benchmark process. World: ${s.worldSize.toLocaleString()} persons.
+simulators, bare forwarder and Redis are separate processes on this one machine; the gateway runs
+its compiled entry (\`npm run build:gateway\`) with default V8 settings; the load generator
+(autocannon) is the benchmark process. World: ${s.worldSize.toLocaleString()} persons.
 ${workersNote(s.workers ?? 1)}
 
 ${

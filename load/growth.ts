@@ -226,7 +226,7 @@ function markdown(data: {
   return `# How cost grows — ${data.command}
 
 ${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit}. Sources answer
-instantly; gateway and simulators are separate processes.
+instantly; gateway (its compiled entry) and simulators are separate processes.
 ${
   SETTINGS.workers === 1
     ? "The gateway is one process (`--workers 1`)."
