@@ -73,10 +73,16 @@ export async function freePort(): Promise<number> {
 /** The real entry (`npm start`'s command) in a child process, reached over loopback HTTP. */
 export async function overHttpTarget(
   extraEnv: Record<string, string> = {},
+  options: { entry?: "source" | "built" } = {},
 ): Promise<GatewayTarget> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "gateway/src/node.ts"], {
+  // `built`: the compiled entry of `npm run build:gateway`, as a deployment runs it.
+  const entry =
+    options.entry === "built"
+      ? ["gateway/dist/node/node.js"]
+      : ["--import", "tsx", "gateway/src/node.ts"];
+  const child: ChildProcess = spawn(process.execPath, entry, {
     env: { ...process.env, ...testEnv({ PORT: String(port), ...extraEnv }) },
     stdio: ["ignore", "pipe", "pipe"],
   });
