@@ -5,7 +5,7 @@
  * going through `c.req.json()` makes the adapter build a full Fetch `Request` around a web
  * stream of the socket, which costs several times what the handler does.
  */
-import { type IncomingMessage, createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import autocannon from "autocannon";
