@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string" },
     "batch-size": { type: "string" },
     workers: { type: "string" },
+    "gateway-node-flags": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -56,6 +57,7 @@ if (args.help) {
   console.log(
     "usage: npm run bench [-- --quick] [--runs N] [--seconds S] [--batch-size N] [--workers N]\n" +
       "--workers N runs the gateway and the bare forwarder as N processes each (default 1).\n" +
+      "--gateway-node-flags=--max-semi-space-size=32 starts the gateway's node with those flags.\n" +
       "Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); keys go under a per-run prefix.",
   );
   process.exit(0);
@@ -74,6 +76,8 @@ export const SETTINGS = {
   batchNiks: Number(args["batch-size"] ?? 100_000),
   /** Processes of the gateway (SIMPUL_WORKERS) and of the bare forwarder (FORWARDER_WORKERS). */
   workers: Number(args.workers ?? 1),
+  /** Extra flags for the gateway's node (V8 heap settings, say); none by default. */
+  gatewayNodeFlags: (args["gateway-node-flags"] ?? "").split(" ").filter(Boolean),
   worldSeed: 20_240_101,
   worldSize: 100_000,
   redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -195,6 +199,9 @@ async function main(): Promise<void> {
   const flags = [
     ...(quick ? ["--quick"] : []),
     ...(SETTINGS.workers === 1 ? [] : [`--workers ${SETTINGS.workers}`]),
+    ...(SETTINGS.gatewayNodeFlags.length === 0
+      ? []
+      : [`--gateway-node-flags='${SETTINGS.gatewayNodeFlags.join(" ")}'`]),
   ];
   const data = {
     kind: "simpul-bench",
@@ -207,9 +214,19 @@ async function main(): Promise<void> {
     median,
     runs,
   };
-  const paths = save("bench", data, markdown(data), "latest", runStamp);
+  // `latest` is the default setup the README quotes; other setups keep only their stamped files.
+  const variant = SETTINGS.workers !== 1 || SETTINGS.gatewayNodeFlags.length > 0;
+  const paths = save(
+    "bench",
+    data,
+    markdown(data),
+    variant ? "latest-variant" : "latest",
+    runStamp,
+  );
   console.log(`\n${markdown(data)}`);
-  log(`saved ${paths.join(", ")} and load/results/latest.{json,md}`);
+  log(
+    `saved ${paths.join(", ")} and load/results/${variant ? "latest-variant" : "latest"}.{json,md}`,
+  );
 }
 
 /** What the requests ask about: NIKs of the same world the simulators serve. */
@@ -237,6 +254,7 @@ async function oneRun(
     redisPrefix: prefix,
     clientsFile: CLIENTS_FILE,
     workers: SETTINGS.workers,
+    nodeFlags: SETTINGS.gatewayNodeFlags,
   });
   // The gateway and the forwarder as process trees: with workers, a primary plus its children.
   const gatewayProcesses = { tree: gateway.pid };
@@ -548,7 +566,11 @@ export function markdown(report: Report): string {
 Medians of ${s.runs} run(s); ${s.seconds} s per measured phase after ${s.warmupSeconds} s of warm-up.
 ${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit}. Gateway,
 simulators, bare forwarder and Redis are separate processes on this one machine; the gateway runs
-its compiled entry (\`npm run build:gateway\`) with default V8 settings; the load generator
+its compiled entry (\`npm run build:gateway\`) with ${
+    (s.gatewayNodeFlags ?? []).length === 0
+      ? "default V8 settings"
+      : `\`node ${(s.gatewayNodeFlags ?? []).join(" ")}\``
+  }; the load generator
 (autocannon) is the benchmark process. World: ${s.worldSize.toLocaleString()} persons.
 ${workersNote(s.workers ?? 1)}
 
