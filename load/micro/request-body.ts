@@ -1,10 +1,12 @@
 /**
  * `npx tsx load/micro/request-body.ts`: what reading a small JSON body costs a Hono app on
- * @hono/node-server, against plain node:http, in one run (64 connections, autocannon). It is
+ * @hono/node-server, against plain node:http, in one run (64 connections, autocannon; the
+ * servers run in a child process, the load generator in this one, with a warm-up each). It is
  * the measurement behind the gateway's Node request access (gateway/src/node/incoming-request.ts):
  * going through `c.req.json()` makes the adapter build a full Fetch `Request` around a web
  * stream of the socket, which costs several times what the handler does.
  */
+import { fork } from "node:child_process";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
@@ -47,12 +49,12 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function measure(url: string): Promise<number> {
+async function measure(url: string, seconds: number): Promise<number> {
   const result = await autocannon({
     url,
     method: "POST",
     connections: 64,
-    duration: SECONDS,
+    duration: seconds,
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ nik: "3273014501900001" }),
   });
@@ -60,17 +62,33 @@ async function measure(url: string): Promise<number> {
   return Math.round(result.requests.average);
 }
 
-const raw = await listen(servers["node:http, body read, JSON reply"] as Server);
-const hono = await listen(servers.hono as Server);
-const rows: [string, number][] = [
-  ["node:http, body read from the message", await measure(raw)],
-  ["Hono, no body read", await measure(`${hono}/no-body`)],
-  ["Hono, body read from the message (gateway's way)", await measure(`${hono}/node-body`)],
-  ["Hono, body through c.req.json() (Fetch Request)", await measure(`${hono}/fetch-body`)],
-];
-const floor = rows[0]?.[1] ?? 1;
-console.log(`| server | requests/s | ÷ node:http |\n| --- | --- | --- |`);
-for (const [name, perSecond] of rows) {
-  console.log(`| ${name} | ${perSecond.toLocaleString()} | ${(perSecond / floor).toFixed(2)} |`);
+if (process.argv[2] === "--serve") {
+  // The child: both servers, then their addresses to the parent.
+  const raw = await listen(servers["node:http, body read, JSON reply"] as Server);
+  const hono = await listen(servers.hono as Server);
+  process.send?.({ raw, hono });
+} else {
+  const child = fork(new URL(import.meta.url).pathname, ["--serve"], {
+    execArgv: ["--import", "tsx"],
+  });
+  const { raw, hono } = await new Promise<{ raw: string; hono: string }>((resolve) =>
+    child.once("message", (message) => resolve(message as { raw: string; hono: string })),
+  );
+  const targets: [string, string][] = [
+    ["node:http, body read from the message", raw],
+    ["Hono, no body read", `${hono}/no-body`],
+    ["Hono, body read from the message (gateway's way)", `${hono}/node-body`],
+    ["Hono, body through c.req.json() (Fetch Request)", `${hono}/fetch-body`],
+  ];
+  const rows: [string, number][] = [];
+  for (const [name, url] of targets) {
+    await measure(url, 2);
+    rows.push([name, await measure(url, SECONDS)]);
+  }
+  const floor = rows[0]?.[1] ?? 1;
+  console.log("| server | requests/s | ÷ node:http |\n| --- | --- | --- |");
+  for (const [name, perSecond] of rows) {
+    console.log(`| ${name} | ${perSecond.toLocaleString()} | ${(perSecond / floor).toFixed(2)} |`);
+  }
+  child.kill();
 }
-for (const server of Object.values(servers)) server.close();
