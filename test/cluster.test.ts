@@ -8,23 +8,16 @@
  */
 
 import { once } from "node:events";
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulators, startSimulators } from "../adapters/simulators/index.ts";
 import { generateWorld } from "../adapters/world/index.ts";
 import { createRedisAuditStore } from "../gateway/src/stores/audit/redis.ts";
 import { type TestRedis, useTestRedis } from "./support/redis.ts";
-import {
-  externalSourcesEnv,
-  type GatewayTarget,
-  overHttpTarget,
-  TEST_WORLD,
-} from "./support/target.ts";
+import { clientToken, sharedRedisEnv } from "./support/shared-redis.ts";
+import { type GatewayTarget, overHttpTarget, TEST_WORLD } from "./support/target.ts";
 
 const LIMIT_PER_MINUTE = 60;
 const SECRET = "cluster-test-secret-0123456789abcdef";
@@ -39,34 +32,12 @@ let sharedEnv: Record<string, string>;
 beforeAll(async () => {
   redis = await useTestRedis();
   simulators = await startSimulators({ world });
-  const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-  const clientsFile = join(tmpdir(), `simpul-cluster-${crypto.randomUUID()}.json`);
-  const client = (id: string, secret: string, perMinute: number) => ({
-    id,
-    name: `Cluster test client ${id}`,
-    secret,
-    scopes: ["identity:lookup"],
-    purposes: ["eligibility-verification"],
-    fields: ["nik", "fullName"],
-    ratePlan: { perMinute, perDay: 1_000_000, batchCostPerNik: 1 },
-  });
-  writeFileSync(
-    clientsFile,
-    JSON.stringify({
-      clients: [
-        client("cluster-test", SECRET, LIMIT_PER_MINUTE),
-        client("cluster-bulk", BULK_SECRET, 100_000),
-      ],
-    }),
-  );
   sharedEnv = {
-    ...externalSourcesEnv(simulators),
+    ...(await sharedRedisEnv(simulators, redis, [
+      { id: "cluster-test", secret: SECRET, perMinute: LIMIT_PER_MINUTE },
+      { id: "cluster-bulk", secret: BULK_SECRET, perMinute: 100_000 },
+    ])),
     SIMPUL_WORKERS: "2",
-    REDIS_URL: redis.url,
-    SIMPUL_REDIS_PREFIX: redis.prefix,
-    SIMPUL_CLIENTS_FILE: clientsFile,
-    SIMPUL_SIGNING_KEY: JSON.stringify(await exportJWK(privateKey)),
-    SIMPUL_PUBLIC_URL: "http://simpul.test",
   };
 }, 60_000);
 
@@ -177,19 +148,6 @@ function post(
     outgoing.setTimeout(15_000, () => outgoing.destroy(new Error(`no answer in 15 s: ${path}`)));
     outgoing.end(body);
   });
-}
-
-async function token(gateway: GatewayTarget, clientId: string, secret: string): Promise<string> {
-  const response = await gateway.fetch("/oauth/token", {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${btoa(`${clientId}:${secret}`)}`,
-    },
-    body: "grant_type=client_credentials",
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 const lookup = (agent: Agent | false, port: number, bearer: string, requestId: string) =>
@@ -326,7 +284,7 @@ describe("two worker processes on one port (SIMPUL_WORKERS=2)", () => {
     try {
       const workers = workersOf(gateway.child?.pid ?? 0);
       expect(workers).toHaveLength(2);
-      const bearer = await token(gateway, "cluster-test", SECRET);
+      const bearer = await clientToken(gateway, "cluster-test", SECRET);
       // Windows are fixed minutes; start early in one so the burst cannot straddle two.
       const intoMinute = Date.now() % 60_000;
       if (intoMinute > 40_000)
@@ -383,7 +341,7 @@ describe("two worker processes on one port (SIMPUL_WORKERS=2)", () => {
     try {
       const primary = gateway.child?.pid ?? 0;
       const [victim = 0, survivor = 0] = workersOf(primary);
-      const bearer = await token(gateway, "cluster-bulk", BULK_SECRET);
+      const bearer = await clientToken(gateway, "cluster-bulk", BULK_SECRET);
       process.kill(victim, "SIGKILL");
       // Once the primary has reaped it. A connection the primary hands out in the instant between
       // a worker's death and its noticing is lost (Node's round-robin handoff); that is not
@@ -433,7 +391,7 @@ describe("two worker processes on one port (SIMPUL_WORKERS=2)", () => {
     try {
       const primary = gateway.child?.pid ?? 0;
       const workers = workersOf(primary);
-      const bearer = await token(gateway, "cluster-bulk", BULK_SECRET);
+      const bearer = await clientToken(gateway, "cluster-bulk", BULK_SECRET);
       // Slow Dukcapil down so requests are genuinely in flight when the signal lands.
       simulators.dukcapil.control.set({ latency: { kind: "fixed", ms: 400 } });
       const inFlight = Array.from({ length: 30 }, (_, i) =>

@@ -4,21 +4,13 @@
  */
 
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulators, startSimulators } from "../adapters/simulators/index.ts";
 import { generateWorld } from "../adapters/world/index.ts";
 import { createRedisAuditStore } from "../gateway/src/stores/audit/redis.ts";
 import { type TestRedis, useTestRedis } from "./support/redis.ts";
-import {
-  externalSourcesEnv,
-  type GatewayTarget,
-  overHttpTarget,
-  TEST_WORLD,
-} from "./support/target.ts";
+import { clientToken, sharedRedisEnv } from "./support/shared-redis.ts";
+import { type GatewayTarget, overHttpTarget, TEST_WORLD } from "./support/target.ts";
 
 const LIMIT_PER_MINUTE = 60;
 const SECRET = "scale-out-test-secret-0123456789abcdef";
@@ -31,52 +23,15 @@ let sharedEnv: Record<string, string>;
 beforeAll(async () => {
   redis = await useTestRedis();
   simulators = await startSimulators({ world });
-  const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-  const clientsFile = join(tmpdir(), `simpul-scale-${crypto.randomUUID()}.json`);
-  writeFileSync(
-    clientsFile,
-    JSON.stringify({
-      clients: [
-        {
-          id: "scale-test",
-          name: "Scale-out test client",
-          secret: SECRET,
-          scopes: ["identity:lookup"],
-          purposes: ["eligibility-verification"],
-          fields: ["nik", "fullName"],
-          ratePlan: { perMinute: LIMIT_PER_MINUTE, perDay: 100_000, batchCostPerNik: 1 },
-        },
-      ],
-    }),
-  );
-  sharedEnv = {
-    ...externalSourcesEnv(simulators),
-    REDIS_URL: redis.url,
-    SIMPUL_REDIS_PREFIX: redis.prefix,
-    SIMPUL_CLIENTS_FILE: clientsFile,
-    // One key and one issuer for all processes, as behind a load balancer.
-    SIMPUL_SIGNING_KEY: JSON.stringify(await exportJWK(privateKey)),
-    SIMPUL_PUBLIC_URL: "http://simpul.test",
-  };
+  sharedEnv = await sharedRedisEnv(simulators, redis, [
+    { id: "scale-test", secret: SECRET, perMinute: LIMIT_PER_MINUTE, perDay: 100_000 },
+  ]);
 }, 60_000);
 
 afterAll(async () => {
   await simulators?.close();
   await redis?.cleanup();
 });
-
-async function token(target: GatewayTarget): Promise<string> {
-  const response = await target.fetch("/oauth/token", {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${btoa(`scale-test:${SECRET}`)}`,
-    },
-    body: "grant_type=client_credentials",
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 const lookup = (target: GatewayTarget, bearer: string, requestId: string, nik: string) =>
   target.fetch("/v1/identity/lookup", {
@@ -105,7 +60,9 @@ describe("three gateway processes on one Redis", () => {
 
   it("admit exactly the client's limit in total, and keep one verifiable audit chain", async () => {
     gateways.push(...(await Promise.all([0, 1, 2].map(() => overHttpTarget(sharedEnv)))));
-    const tokens = await Promise.all(gateways.map(token));
+    const tokens = await Promise.all(
+      gateways.map((gateway) => clientToken(gateway, "scale-test", SECRET)),
+    );
     const [nik] = world.examples("CLEAN", 1);
     // Warm each process up (first requests compile code paths) with a request that costs nothing.
     await Promise.all(gateways.map((gateway) => gateway.fetch("/readyz")));
@@ -154,7 +111,7 @@ describe("SIGTERM under load", () => {
       SIMPUL_REDIS_PREFIX: `${redis.prefix}drain:`,
     });
     try {
-      const bearer = await token(gateway);
+      const bearer = await clientToken(gateway, "scale-test", SECRET);
       // Slow Dukcapil down so requests are genuinely in flight when the signal lands.
       simulators.dukcapil.control.set({ latency: { kind: "fixed", ms: 400 } });
       const [nik] = world.examples("CLEAN", 1);
