@@ -16,7 +16,7 @@ import { type Simulators, startSimulators } from "../adapters/simulators/index.t
 import { generateWorld } from "../adapters/world/index.ts";
 import { createRedisAuditStore } from "../gateway/src/stores/audit/redis.ts";
 import { type TestRedis, useTestRedis } from "./support/redis.ts";
-import { clientToken, sharedRedisEnv } from "./support/shared-redis.ts";
+import { clientToken, sharedRedisEnv, startEarlyInMinute } from "./support/shared-redis.ts";
 import { type GatewayTarget, overHttpTarget, TEST_WORLD } from "./support/target.ts";
 
 const LIMIT_PER_MINUTE = 60;
@@ -285,10 +285,7 @@ describe("two worker processes on one port (SIMPUL_WORKERS=2)", () => {
       const workers = workersOf(gateway.child?.pid ?? 0);
       expect(workers).toHaveLength(2);
       const bearer = await clientToken(gateway, "cluster-test", SECRET);
-      // Windows are fixed minutes; start early in one so the burst cannot straddle two.
-      const intoMinute = Date.now() % 60_000;
-      if (intoMinute > 40_000)
-        await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+      await startEarlyInMinute();
       const appends = await watchAuditAppends(prefix);
       const attempts = LIMIT_PER_MINUTE * 3;
       const answers: Answer[] = [];

@@ -9,7 +9,7 @@ import { type Simulators, startSimulators } from "../adapters/simulators/index.t
 import { generateWorld } from "../adapters/world/index.ts";
 import { createRedisAuditStore } from "../gateway/src/stores/audit/redis.ts";
 import { type TestRedis, useTestRedis } from "./support/redis.ts";
-import { clientToken, sharedRedisEnv } from "./support/shared-redis.ts";
+import { clientToken, sharedRedisEnv, startEarlyInMinute } from "./support/shared-redis.ts";
 import { type GatewayTarget, overHttpTarget, TEST_WORLD } from "./support/target.ts";
 
 const LIMIT_PER_MINUTE = 60;
@@ -66,10 +66,7 @@ describe("three gateway processes on one Redis", () => {
     const [nik] = world.examples("CLEAN", 1);
     // Warm each process up (first requests compile code paths) with a request that costs nothing.
     await Promise.all(gateways.map((gateway) => gateway.fetch("/readyz")));
-    // Windows are fixed minutes; start early in one so the burst cannot straddle two.
-    const intoMinute = Date.now() % 60_000;
-    if (intoMinute > 40_000)
-      await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+    await startEarlyInMinute();
     const attempts = LIMIT_PER_MINUTE * 3;
     const statuses: number[] = [];
     let next = 0;

@@ -68,3 +68,9 @@ export async function clientToken(
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
+
+/** Rate windows are fixed minutes: waits, if need be, so a burst cannot straddle two. */
+export async function startEarlyInMinute(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 40_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+}

@@ -56,7 +56,8 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
 export const nodeRequestAccess: RequestAccess = {
   readText(c, maxBytes) {
     const { incoming } = bindingsOf(c);
-    // In-process calls (`app.request`) have no socket: the Fetch request is all there is.
+    // In-process calls (`app.request`) have no socket: the Fetch request is all there is. A
+    // message already read to its end would never emit `end` again, so it is not waited on.
     if (incoming === undefined || incoming.readableEnded) {
       return fetchRequestAccess.readText(c, maxBytes);
     }
