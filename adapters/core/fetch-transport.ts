@@ -3,6 +3,7 @@ import { fail, ok, type Result, type SourceFailure } from "./result.ts";
 import type { Transport, TransportRequest, TransportResponse } from "./transport.ts";
 import {
   badResponseFailure,
+  chunksOf,
   createDeadline,
   declaredLengthExceeds,
   failureFromError,
@@ -13,25 +14,6 @@ import {
 export interface FetchTransportOptions {
   /** The `fetch` to send with. Default `globalThis.fetch`. */
   readonly fetch?: typeof fetch;
-}
-
-/** A `ReadableStream` reader as an async iterable; leaving early cancels the stream. */
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        finished = true;
-        return;
-      }
-      yield value;
-    }
-  } finally {
-    if (!finished) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
-  }
 }
 
 /**

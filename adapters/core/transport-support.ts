@@ -182,6 +182,25 @@ export function declaredLengthExceeds(contentLength: string | undefined, max: nu
 
 export type CappedBody = { readonly ok: true; readonly text: string } | { readonly ok: false };
 
+/** A `ReadableStream` reader as an async iterable; leaving early cancels the stream. */
+export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
 /**
  * Reads a body chunk by chunk and stops as soon as it passes `maxBytes`; leaving the loop early
  * runs the iterator's `return()`, which destroys (undici) or cancels (fetch) the stream, so an

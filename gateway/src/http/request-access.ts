@@ -4,6 +4,11 @@
  * message) supplies its own, so a small JSON call never pays for a stream and an AbortController.
  */
 import type { Context } from "hono";
+import {
+  chunksOf,
+  declaredLengthExceeds,
+  readCapped,
+} from "../../../adapters/core/transport-support.ts";
 import type { GatewayEnv } from "../env.ts";
 import { ProblemError } from "../errors/problem.ts";
 
@@ -17,41 +22,18 @@ export interface RequestAccess {
 export const tooLarge = (maxBytes: number) =>
   new ProblemError("PAYLOAD_TOO_LARGE", `The body must be at most ${maxBytes} bytes.`);
 
-/** True when a declared Content-Length already exceeds the limit (RFC 9110 §8.6). */
-export function declaredTooLarge(contentLength: string | undefined, maxBytes: number): boolean {
-  if (contentLength === undefined || contentLength === "") return false;
-  const declared = Number(contentLength);
-  return !Number.isSafeInteger(declared) || declared > maxBytes;
-}
-
 /** The Fetch implementation: counts streamed bytes, so a chunked body cannot slip past. */
 export const fetchRequestAccess: RequestAccess = {
   async readText(c, maxBytes) {
     const request = c.req.raw;
-    if (declaredTooLarge(request.headers.get("content-length") ?? undefined, maxBytes)) {
+    // RFC 9110 §8.6: a declared length over the limit is refused before any byte is read.
+    if (declaredLengthExceeds(request.headers.get("content-length") ?? undefined, maxBytes)) {
       throw tooLarge(maxBytes);
     }
     if (request.body === null) return "";
-    const reader = request.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw tooLarge(maxBytes);
-      }
-      chunks.push(value);
-    }
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return new TextDecoder().decode(bytes);
+    const body = await readCapped(chunksOf(request.body), maxBytes);
+    if (!body.ok) throw tooLarge(maxBytes);
+    return body.text;
   },
   signal: (c) => c.req.raw.signal,
 };

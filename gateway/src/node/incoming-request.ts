@@ -6,13 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "hono";
+import { declaredLengthExceeds } from "../../../adapters/core/transport-support.ts";
 import { ProblemError } from "../errors/problem.ts";
-import {
-  declaredTooLarge,
-  fetchRequestAccess,
-  type RequestAccess,
-  tooLarge,
-} from "../http/request-access.ts";
+import { fetchRequestAccess, type RequestAccess, tooLarge } from "../http/request-access.ts";
 
 interface NodeBindings {
   readonly incoming?: IncomingMessage;
@@ -23,7 +19,7 @@ const bindingsOf = (c: Context): NodeBindings => (c.env ?? {}) as NodeBindings;
 const signals = new WeakMap<IncomingMessage, AbortController>();
 
 function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string> {
-  if (declaredTooLarge(incoming.headers["content-length"], maxBytes)) {
+  if (declaredLengthExceeds(incoming.headers["content-length"], maxBytes)) {
     return Promise.reject(tooLarge(maxBytes));
   }
   return new Promise((resolve, reject) => {
