@@ -123,7 +123,11 @@ interface RunResult {
       logBytesPerRequest: number;
     };
     forwarder: LoadResult & { cores: Record<string, number>; cpuUsPerRequest: number };
+    /** The same forwarding as one Hono route on @hono/node-server: the framework's own cost. */
+    honoForwarder: LoadResult & { cores: Record<string, number>; cpuUsPerRequest: number };
     throughputRatio: number;
+    /** Hono forwarder ÷ bare forwarder: how much of the floor the framework alone keeps. */
+    honoForwarderRatio: number;
     addedP50Ms: number;
     addedP99Ms: number;
   };
@@ -174,14 +178,17 @@ async function main(): Promise<void> {
 
   const sims = await startSimulators(SETTINGS.worldSeed, SETTINGS.worldSize);
   const forwarder = await startForwarder(sims, 64, SETTINGS.workers);
-  log(`simulators pid ${sims.pid}, bare forwarder pid ${forwarder.pid}`);
+  const honoForwarder = await startForwarder(sims, 64, SETTINGS.workers, "hono");
+  log(
+    `simulators pid ${sims.pid}, bare forwarder pid ${forwarder.pid}, on Hono pid ${honoForwarder.pid}`,
+  );
   const runs: RunResult[] = [];
   try {
     for (let k = 1; k <= SETTINGS.runs; k++) {
       log(`run ${k} of ${SETTINGS.runs}`);
       const prefix = `simpul-bench:${runStamp}-r${k}:`;
       try {
-        runs.push(await oneRun(k, prefix, inputs, sims, forwarder, redis.pid));
+        runs.push(await oneRun(k, prefix, inputs, sims, { forwarder, honoForwarder }, redis.pid));
       } finally {
         // Only this run's own keys; the database itself is never flushed.
         const deleted = await deletePrefix(SETTINGS.redisUrl, prefix);
@@ -191,6 +198,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await forwarder.stop();
+    await honoForwarder.stop();
     await sims.stop();
   }
 
@@ -243,7 +251,7 @@ async function oneRun(
   prefix: string,
   { clean, people, batchNiks }: Inputs,
   sims: RunningSimulators,
-  forwarder: RunningForwarder,
+  { forwarder, honoForwarder }: { forwarder: RunningForwarder; honoForwarder: RunningForwarder },
   redisPid: number | undefined,
 ): Promise<RunResult> {
   const { seconds, warmupSeconds, connections } = SETTINGS;
@@ -280,6 +288,7 @@ async function oneRun(
     log("  warm-up");
     await lookupAt(gateway.url, LOOKUP, bearer(tLoad as string), warmupSeconds);
     await lookupAt(forwarder.url, "/", {}, warmupSeconds);
+    await lookupAt(honoForwarder.url, "/", {}, warmupSeconds);
     const measureGateway = async () => {
       const logBefore = gateway.logBytes();
       const { value, cores } = await withCpu(pids({ gateway: gatewayProcesses }), () =>
@@ -293,9 +302,9 @@ async function oneRun(
         logBytesPerRequest: Math.round((gateway.logBytes() - logBefore) / count),
       };
     };
-    const measureForwarder = async () => {
-      const { value, cores } = await withCpu(pids({ forwarder: { tree: forwarder.pid } }), () =>
-        lookupAt(forwarder.url, "/", {}, seconds),
+    const measureForwarder = async (target = forwarder) => {
+      const { value, cores } = await withCpu(pids({ forwarder: { tree: target.pid } }), () =>
+        lookupAt(target.url, "/", {}, seconds),
       );
       const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
       return {
@@ -315,8 +324,10 @@ async function oneRun(
       fwd = await measureForwarder();
       gw = await measureGateway();
     }
+    // The framework's floor last: it only explains the gap, it is no floor of the issue's.
+    const onHono = await measureForwarder(honoForwarder);
     log(
-      `    gateway ${gw.throughput}/s p99 ${gw.latencyMs.p99} ms; forwarder ${fwd.throughput}/s p99 ${fwd.latencyMs.p99} ms`,
+      `    gateway ${gw.throughput}/s p99 ${gw.latencyMs.p99} ms; forwarder ${fwd.throughput}/s p99 ${fwd.latencyMs.p99} ms; on Hono ${onHono.throughput}/s`,
     );
 
     // 2. Enrolment check with realistic upstream latency, against each source's own p50.
@@ -424,7 +435,9 @@ async function oneRun(
       lookup: {
         gateway: gw,
         forwarder: fwd,
+        honoForwarder: onHono,
         throughputRatio: round(gw.throughput / fwd.throughput, 3),
+        honoForwarderRatio: round(onHono.throughput / fwd.throughput, 3),
         addedP50Ms: round(gw.latencyMs.p50 - fwd.latencyMs.p50, 2),
         addedP99Ms: round(gw.latencyMs.p99 - fwd.latencyMs.p99, 2),
       },
@@ -601,11 +614,17 @@ means the floor is met with room to spare.
 
 ## Identity lookup (sources answer instantly)
 
-${table(head, [row("gateway", m.lookup.gateway), row("bare forwarder", m.lookup.forwarder)])}
+${table(head, [
+  row("gateway", m.lookup.gateway),
+  row("bare forwarder", m.lookup.forwarder),
+  row("bare forwarder on Hono", m.lookup.honoForwarder),
+])}
 
 Throughput ratio ${m.lookup.throughputRatio}; added p50 ${m.lookup.addedP50Ms} ms, added p99
 ${m.lookup.addedP99Ms} ms. CPU per request: gateway ${m.lookup.gateway.cpuUsPerRequest} µs, bare
-forwarder ${m.lookup.forwarder.cpuUsPerRequest} µs. CPU (cores busy): gateway run — ${cores(m.lookup.gateway.cores)};
+forwarder ${m.lookup.forwarder.cpuUsPerRequest} µs, the same forwarding on Hono and
+@hono/node-server ${m.lookup.honoForwarder.cpuUsPerRequest} µs (${m.lookup.honoForwarderRatio} × the
+bare forwarder's throughput: the framework alone keeps that much of the floor). CPU (cores busy): gateway run — ${cores(m.lookup.gateway.cores)};
 forwarder run — ${cores(m.lookup.forwarder.cores)}. Access log: ${m.lookup.gateway.logBytesPerRequest}
 bytes per request.
 

@@ -202,14 +202,19 @@ interface AppendCall {
   readonly command: string;
   readonly source: string;
   readonly expectedSequence: number;
+  readonly expectedHash: string;
   readonly count: number;
+  /** The hash of the batch's newest entry: the head it leaves when it lands. */
+  readonly lastHash: string;
 }
 
 /**
  * Watches the audit chain's compare-and-append script calls under `prefix` with MONITOR (over a
  * plain socket). Redis runs scripts one at a time in the order MONITOR reports them, so replaying
- * the calls on the head's sequence tells the appends that landed from those refused because the
- * other worker had moved the head first (each refusal is one retry).
+ * the calls on the head (sequence and hash, as the script compares them) tells the appends that
+ * landed from those refused because the other worker had moved the head first (each refusal is
+ * one retry). The hash matters: a batch pipelined behind a refused one expects the sequence the
+ * refused one would have left, which the other worker's append may have reached.
  */
 async function watchAuditAppends(prefix: string) {
   const head = `${prefix}{audit}:head`;
@@ -238,12 +243,17 @@ async function watchAuditAppends(prefix: string) {
       const keys = Number(keyCount);
       // EVALSHA/EVAL sha-or-script numkeys KEYS… ARGV; the append's ARGV is seq, hash, count, …
       if (!/^eval(sha)?$/i.test(command) || args[3] !== head) continue;
-      if (!/^[0-9a-f]{64}$/.test(args[3 + keys + 1] ?? "")) continue; // the query script's KEYS too
+      const argv = args.slice(3 + keys);
+      if (!/^[0-9a-f]{64}$/.test(argv[1] ?? "")) continue; // the query script's KEYS too
+      const count = Number(argv[2]);
+      // ARGV: seq, hash, count, then six per entry (json, hash, previous hash, time, positions).
       calls.push({
         command: command.toLowerCase(),
         source: match[1] ?? "",
-        expectedSequence: Number(args[3 + keys]),
-        count: Number(args[3 + keys + 2]),
+        expectedSequence: Number(argv[0]),
+        expectedHash: argv[1] ?? "",
+        count,
+        lastHash: argv[3 + (count - 1) * 6 + 1] ?? "",
       });
     }
   });
@@ -259,15 +269,18 @@ async function watchAuditAppends(prefix: string) {
         return !(
           next?.command === "eval" &&
           next.expectedSequence === call.expectedSequence &&
+          next.expectedHash === call.expectedHash &&
           next.count === call.count
         );
       });
       let sequence = 0;
+      let hash = "0".repeat(64);
       let landed = 0;
       let recordsLanded = 0;
       for (const call of effective) {
-        if (call.expectedSequence !== sequence) continue;
+        if (call.expectedSequence !== sequence || call.expectedHash !== hash) continue;
         sequence += call.count;
+        hash = call.lastHash;
         landed++;
         recordsLanded += call.count;
       }

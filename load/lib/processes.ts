@@ -287,11 +287,13 @@ export interface RunningForwarder extends Running {
 /**
  * Starts the bare forwarder (load/bare-forwarder.ts) in front of the Dukcapil simulator, as
  * `workers` processes (FORWARDER_WORKERS) like the gateway's; `connections` is per process.
+ * `framework: "hono"` serves the same forwarding through Hono on @hono/node-server.
  */
 export async function startForwarder(
   sims: RunningSimulators,
   connections: number,
   workers = 1,
+  framework: "node:http" | "hono" = "node:http",
 ): Promise<RunningForwarder> {
   const port = await freePort();
   const child = spawn(process.execPath, [...NODE_TS, "load/bare-forwarder.ts"], {
@@ -301,12 +303,17 @@ export async function startForwarder(
       FORWARDER_PORT: String(port),
       FORWARDER_CONNECTIONS: String(connections),
       FORWARDER_WORKERS: String(workers),
+      FORWARDER_FRAMEWORK: framework,
       DUKCAPIL_URL: sims.sources.dukcapil.url,
       DUKCAPIL_CREDENTIALS: JSON.stringify(sims.sources.dukcapil.credentials),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  await firstLine(child, (l) => l.startsWith("bare forwarder listening"), "the bare forwarder");
+  await firstLine(
+    child,
+    (l) => l.startsWith(`bare forwarder (${framework}) listening`),
+    "the bare forwarder",
+  );
   child.stdout?.resume();
   return {
     pid: child.pid as number,

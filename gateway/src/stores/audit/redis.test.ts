@@ -81,6 +81,55 @@ describe("redis audit store", () => {
     expect(await a.verify()).toEqual({ ok: true, count: 3 });
   });
 
+  it("pipelines batches: the next is sent before the one ahead of it is answered", async () => {
+    const prefix = `${redis.prefix}pipelined:`;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    // The connection as the store sees it, with the append script's calls counted.
+    const counted = new Proxy(connection, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== "simpulAuditAppendV3" || typeof value !== "function") return value;
+        return async (...args: unknown[]) => {
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          try {
+            // On the connection itself: ioredis looks the command up again on `this`.
+            return await value.apply(target, args);
+          } finally {
+            inFlight--;
+          }
+        };
+      },
+    });
+    const store = createRedisAuditStore(counted, { prefix, maxBatch: 1, maxInFlight: 4 });
+    const appended = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => store.append(auditRecord({ requestId: `r-${i}` }))),
+    );
+    // Sealing yields to WebCrypto here, so a reply can come back before the next batch is out.
+    expect(mostInFlight, "batches overlap").toBeGreaterThan(1);
+    expect(mostInFlight, "never more than maxInFlight at once").toBeLessThanOrEqual(4);
+    expect(appended.map((entry) => entry.sequence)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    expect(await store.verify()).toEqual({ ok: true, count: 12 });
+  });
+
+  it("reseals every pipelined batch, oldest first, when another process moved the head under them", async () => {
+    const prefix = `${redis.prefix}moved:`;
+    const a = createRedisAuditStore(connection, { prefix, maxBatch: 1 });
+    const b = createRedisAuditStore(await redis.newClient(), { prefix });
+    await a.append(auditRecord({ requestId: "a-0" }));
+    await b.append(auditRecord({ requestId: "b-0" }));
+    // `a` seals five batches on entry 1 and what it predicts after it; all five are refused.
+    const appended = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => a.append(auditRecord({ requestId: `a-${i + 1}` }))),
+    );
+    expect(appended.map((entry) => [entry.sequence, entry.requestId])).toEqual(
+      Array.from({ length: 5 }, (_, i) => [i + 3, `a-${i + 1}`]),
+    );
+    expect(await a.verify()).toEqual({ ok: true, count: 7 });
+  });
+
   it("fails fast, as unavailable, when nothing listens", async () => {
     const dead = await createRedisConnection({ url: "redis://127.0.0.1:1", waitForReady: false });
     try {
@@ -106,7 +155,8 @@ describe("redis audit store", () => {
       const client = await createRedisConnection({ url: server.url, commandTimeoutMs: 300 });
       const admin = await createRedisConnection({ url: server.url, commandTimeoutMs: 5_000 });
       try {
-        const store = createRedisAuditStore(client, { prefix: "paused:" });
+        // Batches of three: the ten appends below are four batches in flight at once.
+        const store = createRedisAuditStore(client, { prefix: "paused:", maxBatch: 3 });
         await store.append(auditRecord({ requestId: "before" }));
         await admin.call("CLIENT", "PAUSE", "1500", "ALL");
         const started = performance.now();

@@ -17,7 +17,7 @@ import type { AuditEntry, AuditHead, AuditRecordInput } from "./record.ts";
 /*
  * Concurrency design: the chain must stay serial across processes, and each link is a SHA-256
  * that Redis cannot compute (Lua only offers redis.sha1hex; SHA-256 in Lua would be slow,
- * hand-written crypto). So each process computes hashes itself with WebCrypto and Redis only
+ * hand-written crypto). So each process computes hashes itself and Redis only
  * arbitrates, with an optimistic compare-and-append:
  *
  * 1. the process reads the head (sequence, hash, time) once and then keeps it from replies;
@@ -28,7 +28,9 @@ import type { AuditEntry, AuditHead, AuditRecordInput } from "./record.ts";
  *
  * Within a process appends are queued and sent as a group (group commit), so a burst of
  * concurrent requests costs one round trip, not one each, and retries only happen when another
- * process appended in between. A distributed lock would need three round trips and a lease that
+ * process appended in between. Groups are pipelined: the next one is sealed on the head the
+ * previous one will leave and sent without waiting for its reply, so an append waits for its own
+ * round trip only, not also for the rest of the one in flight when it arrived. A distributed lock would need three round trips and a lease that
  * can expire mid-write; WATCH/MULTI needs a dedicated connection per transaction and does not
  * mix with auto-pipelining. A reply lost to a timeout is never retried: the record may or may
  * not be in the trail (a script queued behind a paused Redis still runs when it wakes), and the
@@ -48,6 +50,8 @@ export interface RedisAuditOptions {
   readonly maxBatch?: number;
   /** Compare-and-append attempts before giving up under contention. */
   readonly maxAttempts?: number;
+  /** Batches sent and not yet answered, at most (pipelined on the predicted head). */
+  readonly maxInFlight?: number;
 }
 
 /** Where the trail lives; the `{audit}` hash tag keeps it on one Redis Cluster node. */
@@ -161,9 +165,22 @@ return {sequences, redis.call('HMGET', KEYS[2], unpack(sequences))}
 `;
 
 interface Pending {
+  /** Arrival order, kept when records are put back to be sealed again. */
+  readonly order: number;
   readonly record: AuditRecordInput;
+  /** Times this record's batch was refused because the chain moved under it. */
+  refusals: number;
   resolve(entry: AuditEntry): void;
   reject(error: unknown): void;
+}
+
+/** A batch sealed for sending: its entries and the script's keys and arguments. */
+interface SealedBatch {
+  readonly entries: AuditEntry[];
+  /** The head the batch leaves behind once appended. */
+  readonly last: AuditHead & { timeMs: number };
+  readonly keys: string[];
+  readonly args: (string | number)[];
 }
 
 const unavailable = (error: unknown) =>
@@ -200,85 +217,196 @@ export function createRedisAuditStore(
   const maxAttempts = options.maxAttempts ?? 50;
   const appendScript = defineScript(redis, "simpulAuditAppendV3", APPEND_LUA);
   const queryScript = defineScript(redis, "simpulAuditQueryV1", QUERY_LUA);
+  const maxInFlight = options.maxInFlight ?? 8;
   const pending: Pending[] = [];
-  let flushing = false;
-  // The head this process last saw; undefined after a failure, when nothing is known.
-  let known: (AuditHead & { timeMs: number }) | undefined;
+  let arrivals = 0;
+  /** Puts records back at the head of the queue, every record in arrival order. */
+  const requeue = (items: readonly Pending[]) => {
+    pending.unshift(...items);
+    pending.sort((a, b) => a.order - b.order);
+  };
+
+  /*
+   * The head the next batch is sealed on: the newest entry this process has sealed and sent
+   * (predicted) or was told of by Redis (confirmed); undefined after a failure, when nothing is
+   * known and the head is read again. Batches are pipelined on it: each goes out as soon as it is
+   * sealed, without waiting for the one before to be answered, and Redis runs them in order on
+   * the one connection. When one is refused because another process moved the head, every batch
+   * behind it was sealed on top of it and is refused too; nothing new is sent until all of them
+   * are answered, and then all are resealed, oldest first, on the head Redis reported.
+   */
+  let sealOn: (AuditHead & { timeMs: number }) | undefined;
+  let inFlight = 0;
+  let pumping = false;
+  /** Refused or failed batches are settling: send nothing until every reply is in. */
+  let settling = false;
+  /** Records of refused batches, in the order they were sent, to reseal once settled. */
+  const refused: Pending[] = [];
+  /** The failure that is settling, if one is: refusals behind it are failed with it, not retried. */
+  let failure: StoreUnavailableError | undefined;
 
   const readHead = async () => {
     const [sequence, hash, time] = await redis.hmget(keys.head, "seq", "hash", "time");
     return parseHead([0, sequence ?? 0, hash ?? GENESIS_HASH, time ?? 0]);
   };
 
-  const commit = async (records: readonly AuditRecordInput[]): Promise<AuditEntry[]> => {
-    for (let attempt = 1; ; attempt++) {
-      const base = known ?? (await readHead());
-      const entries: AuditEntry[] = [];
-      let previous: AuditHead = base;
-      let timeMs = base.timeMs;
-      const indexKeys: string[] = [];
-      const positions = new Map<string, number>();
-      const args: (string | number)[] = [base.sequence, base.hash, records.length];
-      const position = (key: string) => {
-        let at = positions.get(key);
-        if (at === undefined) {
-          at = 4 + indexKeys.push(key) - 1;
-          positions.set(key, at);
-        }
-        return at;
-      };
-      for (const record of records) {
-        timeMs = Math.max(now(), timeMs);
-        const entry = await sealEntry(record, previous, timeMs);
-        entries.push(entry);
-        const nikPositions = new Set<number>();
-        if (entry.nikHmac) nikPositions.add(position(keys.nik(entry.nikHmac)));
-        for (const nikHmac of entry.nikHmacs ?? []) nikPositions.add(position(keys.nik(nikHmac)));
-        args.push(
-          JSON.stringify(entry),
-          entry.hash,
-          entry.previousHash,
-          timeMs,
-          position(keys.client(entry.clientId)),
-          [...nikPositions].join(" "),
-        );
-        previous = entry;
+  const seal = async (
+    records: readonly AuditRecordInput[],
+    base: AuditHead & { timeMs: number },
+  ): Promise<SealedBatch> => {
+    const entries: AuditEntry[] = [];
+    let previous: AuditHead = base;
+    let timeMs = base.timeMs;
+    const indexKeys: string[] = [];
+    const positions = new Map<string, number>();
+    const args: (string | number)[] = [base.sequence, base.hash, records.length];
+    const position = (key: string) => {
+      let at = positions.get(key);
+      if (at === undefined) {
+        at = 4 + indexKeys.push(key) - 1;
+        positions.set(key, at);
       }
-      const reply = (await appendScript(
-        [keys.head, keys.entries, keys.times, ...indexKeys],
-        args,
-      )) as unknown[];
-      known = parseHead(reply);
-      if (reply[0] === 1) return entries;
-      if (attempt >= maxAttempts) {
-        throw new StoreUnavailableError(
-          "audit",
-          `the chain moved under ${maxAttempts} consecutive appends (contention)`,
-        );
-      }
-      // Another process appended first. Past a few rounds, a jittered pause breaks lockstep.
-      if (attempt > 3) await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt));
+      return at;
+    };
+    for (const record of records) {
+      timeMs = Math.max(now(), timeMs);
+      const entry = await sealEntry(record, previous, timeMs);
+      entries.push(entry);
+      const nikPositions = new Set<number>();
+      if (entry.nikHmac) nikPositions.add(position(keys.nik(entry.nikHmac)));
+      for (const nikHmac of entry.nikHmacs ?? []) nikPositions.add(position(keys.nik(nikHmac)));
+      args.push(
+        JSON.stringify(entry),
+        entry.hash,
+        entry.previousHash,
+        timeMs,
+        position(keys.client(entry.clientId)),
+        [...nikPositions].join(" "),
+      );
+      previous = entry;
     }
+    return {
+      entries,
+      last: { sequence: previous.sequence, hash: previous.hash, timeMs },
+      keys: [keys.head, keys.entries, keys.times, ...indexKeys],
+      args,
+    };
   };
 
-  const flush = async () => {
-    flushing = true;
+  const pump = () => {
+    if (pumping || settling) return;
+    pumping = true;
+    // Deferred a microtask so appends made in the same tick travel in one batch.
+    queueMicrotask(() => void send());
+  };
+
+  const send = async () => {
     try {
-      while (pending.length > 0) {
+      while (pending.length > 0 && inFlight < maxInFlight && !settling) {
+        if (sealOn === undefined) {
+          try {
+            sealOn = await readHead();
+          } catch (error) {
+            // Everything queued would hit the same Redis; fail it now, not one timeout each.
+            for (const item of pending.splice(0)) item.reject(unavailable(error));
+            return;
+          }
+        }
+        const base = sealOn;
         const batch = pending.splice(0, maxBatch);
+        let sealed: SealedBatch;
         try {
-          const entries = await commit(batch.map((item) => item.record));
-          for (const [i, item] of batch.entries()) item.resolve(entries[i] as AuditEntry);
+          sealed = await seal(
+            batch.map((item) => item.record),
+            base,
+          );
         } catch (error) {
-          known = undefined;
-          const failure = unavailable(error);
-          // Everything queued behind would hit the same Redis; fail it now, not one timeout each.
-          for (const item of [...batch, ...pending.splice(0)]) item.reject(failure);
+          for (const item of batch) item.reject(unavailable(error));
+          continue;
+        }
+        // A reply that came in while sealing (hashing can yield) may have moved or voided the
+        // head this batch was sealed on: put it back and seal it again on what is known now.
+        if (settling || sealOn !== base) {
+          requeue(batch);
+          continue;
+        }
+        sealOn = sealed.last;
+        inFlight++;
+        const { entries } = sealed;
+        try {
+          appendScript(sealed.keys, sealed.args).then(
+            (reply) => settle(batch, entries, reply as unknown[]),
+            (error: unknown) => settle(batch, entries, undefined, error),
+          );
+        } catch (error) {
+          settle(batch, entries, undefined, error);
         }
       }
     } finally {
-      flushing = false;
+      pumping = false;
     }
+  };
+
+  const settle = (
+    batch: Pending[],
+    entries: readonly AuditEntry[],
+    reply: unknown[] | undefined,
+    error?: unknown,
+  ) => {
+    inFlight--;
+    if (reply !== undefined && reply[0] === 1) {
+      for (const [i, item] of batch.entries()) item.resolve(entries[i] as AuditEntry);
+      // Confirmed; while nothing is settling, later batches already moved it further.
+      if (settling && failure === undefined) sealOn = parseHead(reply);
+    } else if (reply !== undefined) {
+      // Refused: another process appended first. Retried below unless a failure is settling.
+      settling = true;
+      if (failure === undefined) sealOn = parseHead(reply);
+      for (const item of batch) {
+        item.refusals++;
+        refused.push(item);
+      }
+    } else {
+      // A lost reply is never retried: the record may or may not be in the trail, the caller is
+      // told it failed (fails closed), and the head is read again before the next batch.
+      settling = true;
+      failure ??= unavailable(error);
+      sealOn = undefined;
+      for (const item of [...batch, ...pending.splice(0)]) item.reject(failure);
+    }
+    if (inFlight === 0 && settling) void resume();
+    else pump();
+  };
+
+  /** Every in-flight reply is in: reseal the refused records, oldest first, then go on. */
+  const resume = async () => {
+    const again = refused.splice(0);
+    const settledFailure = failure;
+    failure = undefined;
+    if (settledFailure !== undefined) {
+      sealOn = undefined;
+      for (const item of again) item.reject(settledFailure);
+    }
+    const retry: Pending[] = [];
+    let rounds = 0;
+    for (const item of settledFailure === undefined ? again : []) {
+      if (item.refusals >= maxAttempts) {
+        item.reject(
+          new StoreUnavailableError(
+            "audit",
+            `the chain moved under ${maxAttempts} consecutive appends (contention)`,
+          ),
+        );
+      } else {
+        retry.push(item);
+        rounds = Math.max(rounds, item.refusals);
+      }
+    }
+    // Past a few rounds, a jittered pause breaks lockstep with the other processes.
+    if (rounds > 3) await new Promise((resolve) => setTimeout(resolve, Math.random() * rounds));
+    requeue(retry);
+    settling = false;
+    pump();
   };
 
   const query: AuditStore["query"] = async (request) => {
@@ -320,12 +448,8 @@ export function createRedisAuditStore(
     async append(record) {
       const parsed = parseRecord(record);
       return new Promise<AuditEntry>((resolve, reject) => {
-        pending.push({ record: parsed, resolve, reject });
-        // Deferred a microtask so appends made in the same tick travel in one batch.
-        if (!flushing) {
-          flushing = true;
-          queueMicrotask(() => void flush());
-        }
+        pending.push({ order: arrivals++, record: parsed, refusals: 0, resolve, reject });
+        pump();
       });
     },
     query,

@@ -58,6 +58,12 @@ export interface RedisConnectionOptions {
    * createRedisConnection({ cluster: { nodes: [{ host: "10.0.0.7", port: 6379 }] } });
    */
   readonly cluster?: RedisClusterOptions;
+  /**
+   * Let ioredis gather the commands of one event-loop turn into one write (default). It sends a
+   * gathered group only after the previous group's replies are in, so a store that batches and
+   * pipelines its own writes (the audit trail) is faster on a connection of its own without it.
+   */
+  readonly autoPipelining?: boolean;
   /** Shown in CLIENT LIST, to tell gateway processes apart. */
   readonly connectionName?: string;
   /** Wait until the connection is ready (default). `false` returns at once, for probes and tests. */
@@ -97,7 +103,8 @@ function parseUrl(url: string | undefined): RedisOptions {
  * - `commandTimeout`: a paused or partitioned Redis costs a request at most `commandTimeoutMs`;
  * - `maxRetriesPerRequest: 0` and no resend of unfulfilled commands: a write whose reply was lost
  *   is reported as failed and never replayed behind the caller's back;
- * - `enableAutoPipelining: true`: concurrent requests share round trips.
+ * - `enableAutoPipelining: true` unless `autoPipelining: false`: concurrent requests share
+ *   round trips.
  *
  * Resolves once the connection is ready (or rejects after `connectTimeoutMs`), because with the
  * offline queue off a command sent before that would fail.
@@ -116,7 +123,7 @@ export async function createRedisConnection(
     connectTimeout,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
-    enableAutoPipelining: true,
+    enableAutoPipelining: options.autoPipelining ?? true,
     ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
   } satisfies RedisOptions;
@@ -128,7 +135,7 @@ export async function createRedisConnection(
       options.cluster.nodes.map((node) => ({ host: node.host, port: node.port })),
       {
         enableOfflineQueue: false,
-        enableAutoPipelining: true,
+        enableAutoPipelining: options.autoPipelining ?? true,
         clusterRetryStrategy: reconnectDelay,
         ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
         ...(options.cluster.natMap === undefined ? {} : { natMap: options.cluster.natMap }),
