@@ -1,13 +1,14 @@
 /**
  * `npx tsx load/micro/audit-pipeline.ts [--rate 2000] [--work-us 100] [--rtt-ms 0]`: what the
- * audit trail's connection and pipelining give. "Requests" arrive at a steady rate, independently
+ * audit trail's Redis writes cost, three ways. "Requests" arrive at a steady rate, independently
  * of each other (open model, as requests whose source calls end at random moments reach the
  * audit step); each spends some CPU, as the gateway's request path does, then appends one record
  * to the Redis audit store and waits for it, as a personal-data request must before it answers.
- * Three setups, alternating, three rounds each: the store on an auto-pipelined connection (where
- * ioredis sends a gathered group only after the previous group is answered) with one batch in
- * flight, as the gateway had it; on a connection of its own with one batch in flight; and on its
- * own connection with batches pipelined on the predicted head, as the gateway has it now.
+ * Three setups, alternating, three rounds each: the store on a connection with ioredis's
+ * auto-pipelining (which holds commands to the end of the event-loop turn and sends a gathered
+ * group only once the previous group is answered) and one batch in flight, as the gateway had it;
+ * on a connection that writes commands at once, one batch in flight; and writing at once with
+ * batches pipelined on the predicted head, as the gateway has it now.
  * `--rtt-ms` puts Redis behind load/lib/latency-proxy.ts, for Redis on another host. Prints
  * appends per second and append latency, medians. Needs Redis (REDIS_URL, default
  * 127.0.0.1:6379); deletes only its own keys.
@@ -40,8 +41,8 @@ const proxy = rttMs > 0 ? await startLatencyProxy(REDIS_URL, rttMs / 2) : undefi
 const url = proxy?.url ?? REDIS_URL;
 // ioredis's auto-pipelining sends a gathered group only once the previous group is answered.
 const connections = {
-  autoPipelined: await createRedisConnection({ url }),
-  own: await createRedisConnection({ url, autoPipelining: false }),
+  autoPipelined: await createRedisConnection({ url, autoPipelining: true }),
+  direct: await createRedisConnection({ url }),
 };
 const prefix = `simpul-bench:audit-pipeline-${Date.now()}:`;
 
@@ -122,9 +123,9 @@ async function measure({ connection, maxInFlight }: Setup, round: number) {
 
 const SETUPS: Record<string, Setup> = {
   "auto-pipelined connection, one batch in flight": { connection: "autoPipelined", maxInFlight: 1 },
-  "own connection, one batch in flight": { connection: "own", maxInFlight: 1 },
-  "own connection, pipelined (up to 8 in flight; the gateway's)": {
-    connection: "own",
+  "written at once, one batch in flight": { connection: "direct", maxInFlight: 1 },
+  "written at once, pipelined (up to 8 in flight; the gateway's)": {
+    connection: "direct",
     maxInFlight: 8,
   },
 };

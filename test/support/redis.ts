@@ -143,7 +143,7 @@ export async function deleteKeysWithPrefix(
     do {
       const [next, keys] = await node.scan(cursor, "MATCH", `${escapeGlob(prefix)}*`, "COUNT", 500);
       cursor = next;
-      // One UNLINK per key (auto-pipelined into one round trip): a multi-key UNLINK would fail
+      // One UNLINK per key, all sent before any reply is awaited: a multi-key UNLINK would fail
       // with CROSSSLOT on a cluster node.
       const counts = await Promise.all(keys.map((key) => node.unlink(key)));
       deleted += counts.reduce((sum, count) => sum + count, 0);

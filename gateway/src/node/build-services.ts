@@ -86,9 +86,6 @@ export async function buildNodeServices(
       signingKey: async () => signingKey.publicJwk.kid !== undefined,
       clients: async () => (await createMemoryClientRegistry(clients).list()).length > 0,
       ...(stores.redis ? { redis: async () => (await stores.redis?.ping()) === "PONG" } : {}),
-      ...(stores.auditRedis
-        ? { auditRedis: async () => (await stores.auditRedis?.ping()) === "PONG" }
-        : {}),
     },
   };
   return {

@@ -22,8 +22,6 @@ export interface NodeStores {
   readonly replay: ReplayStore;
   /** The shared connection, when Redis backs the stores (for readiness and other stores). */
   readonly redis?: RedisConnection;
-  /** The audit trail's own connection (see below), checked for readiness too. */
-  readonly auditRedis?: RedisConnection;
   close(): Promise<void>;
 }
 
@@ -39,38 +37,21 @@ export async function buildNodeStores(config: NodeConfig): Promise<NodeStores> {
       close: async () => {},
     };
   }
-  const connect = (name: string, autoPipelining: boolean) =>
-    createRedisConnection({
-      url: config.REDIS_URL as string,
-      commandTimeoutMs: config.SIMPUL_REDIS_COMMAND_TIMEOUT_MS,
-      connectionName: name,
-      autoPipelining,
-    });
-  /*
-   * Two connections. The rate limiter's one command per request is gathered per event-loop turn
-   * (auto-pipelining). The audit trail batches and pipelines its appends itself; on the shared
-   * connection each batch would also wait for the previous auto-pipelined group's replies, and
-   * the rate limiter's groups for the audit's. `npx tsx load/micro/audit-pipeline.ts`.
-   */
-  const [redis, auditRedis] = await Promise.all([
-    connect("simpul-gateway", true),
-    connect("simpul-gateway-audit", false),
-  ]);
+  const redis = await createRedisConnection({
+    url: config.REDIS_URL,
+    commandTimeoutMs: config.SIMPUL_REDIS_COMMAND_TIMEOUT_MS,
+    connectionName: "simpul-gateway",
+  });
   const prefix = config.SIMPUL_REDIS_PREFIX;
   return {
     kind: "redis",
     rateLimits: createRedisRateLimitStore(redis, { prefix }),
-    audit: createRedisAuditStore(auditRedis, { prefix }),
+    audit: createRedisAuditStore(redis, { prefix }),
     nikHmac,
     replay: createRedisReplayStore(redis, { prefix }),
     redis,
-    auditRedis,
     async close() {
-      await Promise.all(
-        [redis, auditRedis].map((connection) =>
-          connection.quit().catch(() => connection.disconnect()),
-        ),
-      );
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -59,9 +59,8 @@ export interface RedisConnectionOptions {
    */
   readonly cluster?: RedisClusterOptions;
   /**
-   * Let ioredis gather the commands of one event-loop turn into one write (default). It sends a
-   * gathered group only after the previous group's replies are in, so a store that batches and
-   * pipelines its own writes (the audit trail) is faster on a connection of its own without it.
+   * ioredis's auto-pipelining: gather the commands of one event-loop turn into one write. Off by
+   * default; see {@link createRedisConnection}.
    */
   readonly autoPipelining?: boolean;
   /** Shown in CLIENT LIST, to tell gateway processes apart. */
@@ -103,8 +102,12 @@ function parseUrl(url: string | undefined): RedisOptions {
  * - `commandTimeout`: a paused or partitioned Redis costs a request at most `commandTimeoutMs`;
  * - `maxRetriesPerRequest: 0` and no resend of unfulfilled commands: a write whose reply was lost
  *   is reported as failed and never replayed behind the caller's back;
- * - `enableAutoPipelining: true` unless `autoPipelining: false`: concurrent requests share
- *   round trips.
+ * - no auto-pipelining (unless `autoPipelining: true`): ioredis would hold each command until
+ *   the end of the event-loop turn and send a gathered group only once the previous group's
+ *   replies are in, so under load every command also waited for someone else's round trip.
+ *   Written at once, commands still share the connection and Redis answers them in order; the
+ *   audit trail batches and pipelines its own appends. Measured: `npx tsx
+ *   load/micro/audit-pipeline.ts`, and the gateway's enrolment check and lookup (load/PROFILE.md).
  *
  * Resolves once the connection is ready (or rejects after `connectTimeoutMs`), because with the
  * offline queue off a command sent before that would fail.
@@ -123,7 +126,7 @@ export async function createRedisConnection(
     connectTimeout,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
-    enableAutoPipelining: options.autoPipelining ?? true,
+    enableAutoPipelining: options.autoPipelining ?? false,
     ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
   } satisfies RedisOptions;
@@ -135,7 +138,7 @@ export async function createRedisConnection(
       options.cluster.nodes.map((node) => ({ host: node.host, port: node.port })),
       {
         enableOfflineQueue: false,
-        enableAutoPipelining: options.autoPipelining ?? true,
+        enableAutoPipelining: options.autoPipelining ?? false,
         clusterRetryStrategy: reconnectDelay,
         ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
         ...(options.cluster.natMap === undefined ? {} : { natMap: options.cluster.natMap }),
