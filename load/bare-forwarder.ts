@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { Pool } from "undici";
+import { readBody } from "./lib/read-body.ts";
 
 const port = Number(process.env.FORWARDER_PORT ?? 8790);
 const connections = Number(process.env.FORWARDER_CONNECTIONS ?? 64);
@@ -57,15 +58,6 @@ function supervise(): void {
 function banner(): string {
   const processes = workers > 1 ? ` (${workers} worker processes)` : "";
   return `bare forwarder (${framework}) listening on http://127.0.0.1:${port}${processes} → ${base.origin}${path}`;
-}
-
-function readBody(message: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    message.on("data", (chunk: Buffer) => chunks.push(chunk));
-    message.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    message.once("error", reject);
-  });
 }
 
 /** The NIK of a lookup body, or undefined when the body is not JSON. */

@@ -16,7 +16,12 @@ import { type Simulators, startSimulators } from "../adapters/simulators/index.t
 import { generateWorld } from "../adapters/world/index.ts";
 import { createRedisAuditStore } from "../gateway/src/stores/audit/redis.ts";
 import { type TestRedis, useTestRedis } from "./support/redis.ts";
-import { clientToken, sharedRedisEnv, startEarlyInMinute } from "./support/shared-redis.ts";
+import {
+  clientToken,
+  inFlight,
+  sharedRedisEnv,
+  startEarlyInMinute,
+} from "./support/shared-redis.ts";
 import { type GatewayTarget, overHttpTarget, TEST_WORLD } from "./support/target.ts";
 
 const LIMIT_PER_MINUTE = 60;
@@ -302,16 +307,10 @@ describe("two worker processes on one port (SIMPUL_WORKERS=2)", () => {
       const appends = await watchAuditAppends(prefix);
       const attempts = LIMIT_PER_MINUTE * 3;
       const answers: Answer[] = [];
-      let next = 0;
       // 30 requests in flight at any time, on 30 keep-alive connections the primary deals out.
-      await Promise.all(
-        Array.from({ length: 30 }, async () => {
-          while (next < attempts) {
-            const i = next++;
-            answers.push(await lookup(agent, gateway.port, bearer, `cluster-${i}`));
-          }
-        }),
-      );
+      await inFlight(attempts, 30, async (i) => {
+        answers.push(await lookup(agent, gateway.port, bearer, `cluster-${i}`));
+      });
       // The connections are still open: see which worker holds each.
       const owners = connectionOwners(workers, gateway.port);
       const appendStats = await appends.stop();

@@ -9,7 +9,12 @@ import { type Simulators, startSimulators } from "../adapters/simulators/index.t
 import { generateWorld } from "../adapters/world/index.ts";
 import { createRedisAuditStore } from "../gateway/src/stores/audit/redis.ts";
 import { type TestRedis, useTestRedis } from "./support/redis.ts";
-import { clientToken, sharedRedisEnv, startEarlyInMinute } from "./support/shared-redis.ts";
+import {
+  clientToken,
+  inFlight,
+  sharedRedisEnv,
+  startEarlyInMinute,
+} from "./support/shared-redis.ts";
 import { type GatewayTarget, overHttpTarget, TEST_WORLD } from "./support/target.ts";
 
 const LIMIT_PER_MINUTE = 60;
@@ -69,24 +74,18 @@ describe("three gateway processes on one Redis", () => {
     await startEarlyInMinute();
     const attempts = LIMIT_PER_MINUTE * 3;
     const statuses: number[] = [];
-    let next = 0;
     // 30 requests in flight at any time, spread over the three processes.
-    await Promise.all(
-      Array.from({ length: 30 }, async () => {
-        while (next < attempts) {
-          const i = next++;
-          const which = i % 3;
-          const response = await lookup(
-            gateways[which] as GatewayTarget,
-            tokens[which] as string,
-            `scale-out-${i}`,
-            nik ?? "",
-          );
-          await response.arrayBuffer();
-          statuses.push(response.status);
-        }
-      }),
-    );
+    await inFlight(attempts, 30, async (i) => {
+      const which = i % 3;
+      const response = await lookup(
+        gateways[which] as GatewayTarget,
+        tokens[which] as string,
+        `scale-out-${i}`,
+        nik ?? "",
+      );
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    });
     const admitted = statuses.filter((status) => status === 200).length;
     const refused = statuses.filter((status) => status === 429).length;
     expect(admitted, "the limit is global across processes, not per process").toBe(

@@ -12,18 +12,10 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import autocannon from "autocannon";
 import { Hono } from "hono";
+import { readBody } from "../lib/read-body.ts";
 
 const SECONDS = Number(process.env.SECONDS ?? 6);
 const reply = (nik: unknown) => ({ person: { nik, fullName: "Siti" }, source: { id: "dukcapil" } });
-
-function readBody(incoming: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-    incoming.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    incoming.once("error", reject);
-  });
-}
 
 const app = new Hono<{ Bindings: { incoming: IncomingMessage } }>();
 // The Fetch way: the adapter materialises a Request and streams the body through it.

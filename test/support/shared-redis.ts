@@ -74,3 +74,20 @@ export async function startEarlyInMinute(): Promise<void> {
   const intoMinute = Date.now() % 60_000;
   if (intoMinute > 40_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
 }
+
+/**
+ * Runs `task(0)` … `task(count - 1)` with `concurrency` of them in flight at any time, as that
+ * many clients each sending its next request when the last is answered.
+ */
+export async function inFlight(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
