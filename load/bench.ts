@@ -222,8 +222,9 @@ async function main(): Promise<void> {
     median,
     runs,
   };
-  // `latest` is the default setup the README quotes; other setups keep only their stamped files.
-  const variant = SETTINGS.workers !== 1 || SETTINGS.gatewayNodeFlags.length > 0;
+  // `latest` is the full default run the README quotes; a quick run or another setup writes
+  // `latest-variant` beside its stamped files instead.
+  const variant = quick || SETTINGS.workers !== 1 || SETTINGS.gatewayNodeFlags.length > 0;
   const paths = save(
     "bench",
     data,
