@@ -114,6 +114,42 @@ describe("redis audit store", () => {
     expect(await store.verify()).toEqual({ ok: true, count: 12 });
   });
 
+  it("sends the appends of one event-loop turn as one batch, even from separate callbacks", async () => {
+    const prefix = `${redis.prefix}one-turn:`;
+    const batchSizes: number[] = [];
+    const counted = new Proxy(connection, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== "simpulAuditAppendV3" || typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          // ARGV[3] is the batch's record count: after numberOfKeys, the keys, seq and hash.
+          const keyCount = args[0] as number;
+          batchSizes.push(Number(args[1 + keyCount + 2]));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const store = createRedisAuditStore(counted, { prefix });
+    // One append first, so the head is known and no batch waits for it to be read.
+    await store.append(auditRecord({ requestId: "before" }));
+    // Five callbacks of one turn, as five requests handled in one poll phase would be: a
+    // microtask per callback would send five batches.
+    const appended = await Promise.all(
+      Array.from(
+        { length: 5 },
+        (_, i) =>
+          new Promise<unknown>((resolve, reject) =>
+            setImmediate(() =>
+              store.append(auditRecord({ requestId: `turn-${i}` })).then(resolve, reject),
+            ),
+          ),
+      ),
+    );
+    expect(appended).toHaveLength(5);
+    expect(batchSizes).toEqual([1, 5]);
+    expect(await store.verify()).toEqual({ ok: true, count: 6 });
+  });
+
   it("reseals every pipelined batch, oldest first, when another process moved the head under them", async () => {
     const prefix = `${redis.prefix}moved:`;
     const a = createRedisAuditStore(connection, { prefix, maxBatch: 1 });
