@@ -41,6 +41,7 @@ import {
   redisInfo,
   runBatch,
 } from "./lib/scenarios.ts";
+import { SOURCE_LATENCY } from "./lib/source-latency.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -86,21 +87,6 @@ if (!Number.isInteger(SETTINGS.workers) || SETTINGS.workers < 1) {
   console.error(`--workers takes a whole number of processes, 1 or more (got ${args.workers})`);
   process.exit(1);
 }
-
-/**
- * Upstream latency for the enrolment-check and batch phases: log-normal, one source clearly the
- * slowest so that "the slowest source's p50" is a meaningful yardstick. The lookup and mixed
- * phases run with instant sources, so what is measured there is the gateway's own cost.
- */
-export const SOURCE_LATENCY: Record<
-  SourceId,
-  { kind: "lognormal"; medianMs: number; p99Ms: number }
-> = {
-  dukcapil: { kind: "lognormal", medianMs: 5, p99Ms: 10 },
-  kemensos: { kind: "lognormal", medianMs: 8, p99Ms: 16 },
-  kemnaker: { kind: "lognormal", medianMs: 10, p99Ms: 20 },
-  kemenkopukm: { kind: "lognormal", medianMs: 20, p99Ms: 40 },
-};
 
 /** The mixed scenario: who sends what, at which share of its per-minute plan over the phase. */
 const MIXED = {

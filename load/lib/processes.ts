@@ -162,17 +162,22 @@ export interface GatewayOptions {
    * {@link buildGateway}); `source`: TypeScript through tsx, as `npm start` runs it.
    */
   readonly entry?: "built" | "source";
+  /** Another compiled entry to run instead (an absolute path), e.g. an earlier commit's build. */
+  readonly entryFile?: string;
 }
 
 /** The compiled Node entry, as `npm run start:built` runs it. */
 export const BUILT_ENTRY = "gateway/dist/node/node.js";
 
-/** Compiles the Node entry (gateway/tsup.config.ts) so benchmarks run what is deployed. */
-export function buildGateway(): void {
+/**
+ * Compiles the Node entry (gateway/tsup.config.ts) so benchmarks run what is deployed; `root`
+ * compiles another checkout of the project (with this one's tsup) into its own gateway/dist.
+ */
+export function buildGateway(root: string = ROOT): void {
   const built = spawnSync(
     process.execPath,
     [join(ROOT, "node_modules/tsup/dist/cli-default.js"), "--config", "gateway/tsup.config.ts"],
-    { cwd: ROOT, encoding: "utf8" },
+    { cwd: root, encoding: "utf8" },
   );
   if (built.status !== 0) throw new Error(`building the gateway failed:\n${built.stderr}`);
 }
@@ -248,7 +253,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     process.execPath,
     [
       ...(options.nodeFlags ?? []),
-      ...(options.entry === "source" ? [...NODE_TS, "gateway/src/node.ts"] : [BUILT_ENTRY]),
+      ...(options.entryFile !== undefined
+        ? [options.entryFile]
+        : options.entry === "source"
+          ? [...NODE_TS, "gateway/src/node.ts"]
+          : [BUILT_ENTRY]),
     ],
     { cwd: ROOT, env, stdio: ["ignore", fd, fd] },
   );

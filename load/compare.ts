@@ -1,0 +1,266 @@
+/**
+ * `npx tsx load/compare.ts --base <git ref> [--slices 8] [--seconds 3] [--paths lookup,check]`:
+ * the working tree's gateway against an earlier commit's, measured in pairs. On a shared 2-core
+ * machine one gateway's CPU per request moves by half between runs minutes apart, far more than
+ * most changes do, so `npm run bench` cannot tell a 10% change from the machine. Here both
+ * gateways run at once against the same simulators and Redis, and the load alternates between
+ * them in short slices (A B, B A, …): each slice's numbers are divided by its neighbour's, and
+ * the medians of those ratios are reported. Both are compiled as deployed; the base is checked
+ * out into a temporary git worktree (sharing this checkout's node_modules) and removed after.
+ * Lookups run at 64 connections with instant sources, enrolment checks at 16 with the
+ * benchmark's log-normal source latency. Saves load/results/compare-<stamp>.{json,md}.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { generateWorld } from "../adapters/world/index.ts";
+import { load, withCpu } from "./lib/measure.ts";
+import {
+  BUILT_ENTRY,
+  buildGateway,
+  ROOT,
+  type RunningGateway,
+  SOURCE_IDS,
+  setSimulatorFaults,
+  startGateway,
+  startSimulators,
+} from "./lib/processes.ts";
+import { environment, save, stamp, table } from "./lib/report.ts";
+import {
+  BENCH_CLIENTS,
+  bearer,
+  CLIENTS_FILE,
+  cycle,
+  deletePrefix,
+  getToken,
+} from "./lib/scenarios.ts";
+import { SOURCE_LATENCY } from "./lib/source-latency.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    base: { type: "string" },
+    slices: { type: "string", default: "8" },
+    seconds: { type: "string", default: "3" },
+    paths: { type: "string", default: "lookup,check" },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help || args.base === undefined) {
+  console.log(
+    "usage: npx tsx load/compare.ts --base <git ref> [--slices 8] [--seconds 3] [--paths lookup,check]\n" +
+      "Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); keys go under a per-run prefix.",
+  );
+  process.exit(args.help ? 0 : 1);
+}
+const SLICES = Number(args.slices);
+const SECONDS = Number(args.seconds);
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const SCENARIOS = {
+  lookup: { path: "/v1/identity/lookup", connections: 64, latency: false },
+  check: { path: "/v1/enrolments/check", connections: 16, latency: true },
+} as const;
+type ScenarioName = keyof typeof SCENARIOS;
+const paths = args.paths.split(",").map((name) => {
+  if (!(name in SCENARIOS)) throw new Error(`unknown path ${name}; use lookup, check or both`);
+  return name as ScenarioName;
+});
+
+interface Slice {
+  readonly throughput: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpuUsPerRequest: number;
+  readonly non2xx: number;
+}
+
+const git = (...argv: string[]) => execFileSync("git", argv, { cwd: ROOT }).toString().trim();
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+const baseCommit = git("rev-parse", "--short", args.base);
+const worktree = mkdtempSync(join(tmpdir(), "simpul-compare-"));
+const runStamp = stamp();
+console.log(`building the working tree and ${args.base} (${baseCommit})`);
+git("worktree", "add", "--detach", worktree, args.base);
+const gateways: { name: string; gateway: RunningGateway; prefix: string; token: string }[] = [];
+const sims = await startSimulators(20_240_101, 100_000);
+try {
+  symlinkSync(join(ROOT, "node_modules"), join(worktree, "node_modules"));
+  buildGateway();
+  buildGateway(worktree);
+  for (const [name, entryFile] of [
+    ["base", join(worktree, BUILT_ENTRY)],
+    ["change", join(ROOT, BUILT_ENTRY)],
+  ] as const) {
+    const prefix = `simpul-bench:compare-${process.pid}-${name}:`;
+    const gateway = await startGateway({
+      sims,
+      redisUrl: REDIS_URL,
+      redisPrefix: prefix,
+      clientsFile: CLIENTS_FILE,
+      entryFile,
+    });
+    gateways.push({
+      name,
+      gateway,
+      prefix,
+      token: await getToken(gateway.url, BENCH_CLIENTS.load),
+    });
+  }
+  const clean = generateWorld({ seed: 20_240_101, size: 100_000 }).examples("CLEAN", 5_000);
+  const nextNik = cycle(clean);
+  const body = () => JSON.stringify({ nik: nextNik() });
+
+  const measure = async (
+    target: (typeof gateways)[number],
+    scenario: (typeof SCENARIOS)[ScenarioName],
+    seconds: number,
+  ): Promise<Slice> => {
+    const { value, cores } = await withCpu({ gateway: target.gateway.pid }, () =>
+      load({
+        url: target.gateway.url,
+        path: scenario.path,
+        connections: scenario.connections,
+        seconds,
+        headers: bearer(target.token),
+        body,
+      }),
+    );
+    const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
+    const ok = Object.entries(value.statuses)
+      .filter(([status]) => status.startsWith("2"))
+      .reduce((a, [, n]) => a + n, 0);
+    return {
+      throughput: value.throughput,
+      p50: value.latencyMs.p50,
+      p99: value.latencyMs.p99,
+      cpuUsPerRequest: Math.round(((cores.gateway ?? 0) * value.seconds * 1e6) / count),
+      non2xx: count - ok,
+    };
+  };
+
+  const results: Record<string, unknown> = {};
+  const sections: string[] = [];
+  for (const name of paths) {
+    const scenario = SCENARIOS[name];
+    await setSimulatorFaults(
+      sims,
+      scenario.latency
+        ? Object.fromEntries(SOURCE_IDS.map((id) => [id, { latency: SOURCE_LATENCY[id] }]))
+        : {},
+    );
+    for (const target of gateways) await measure(target, scenario, 3); // warm-up
+    const slices: Record<string, Slice[]> = { base: [], change: [] };
+    for (let i = 0; i < SLICES; i++) {
+      const order = i % 2 === 0 ? gateways : [...gateways].reverse();
+      for (const target of order)
+        slices[target.name]?.push(await measure(target, scenario, SECONDS));
+      const [b, c] = [slices.base?.[i], slices.change?.[i]];
+      console.log(
+        `  ${name} slice ${i + 1}/${SLICES}: base ${b?.cpuUsPerRequest} µs ${b?.throughput}/s, change ${c?.cpuUsPerRequest} µs ${c?.throughput}/s`,
+      );
+    }
+    const base = slices.base as Slice[];
+    const change = slices.change as Slice[];
+    const ratio = (key: keyof Slice) =>
+      round(median(change.map((s, i) => s[key] / (base[i]?.[key] ?? 1))));
+    const delta = (key: keyof Slice) =>
+      round(median(change.map((s, i) => s[key] - (base[i]?.[key] ?? 0))), 2);
+    const summary = {
+      base: Object.fromEntries(
+        (["cpuUsPerRequest", "throughput", "p50", "p99"] as const).map((k) => [
+          k,
+          median(base.map((s) => s[k])),
+        ]),
+      ),
+      change: Object.fromEntries(
+        (["cpuUsPerRequest", "throughput", "p50", "p99"] as const).map((k) => [
+          k,
+          median(change.map((s) => s[k])),
+        ]),
+      ),
+      cpuPerRequestRatio: ratio("cpuUsPerRequest"),
+      throughputRatio: ratio("throughput"),
+      p50DeltaMs: delta("p50"),
+      p99DeltaMs: delta("p99"),
+      non2xx: {
+        base: base.reduce((a, s) => a + s.non2xx, 0),
+        change: change.reduce((a, s) => a + s.non2xx, 0),
+      },
+      slices,
+    };
+    results[name] = summary;
+    console.log(
+      `  ${name}: CPU per request × ${summary.cpuPerRequestRatio}, throughput × ${summary.throughputRatio}, p50 ${summary.p50DeltaMs} ms, p99 ${summary.p99DeltaMs} ms`,
+    );
+    sections.push(`## ${scenario.path}, ${scenario.connections} connections${scenario.latency ? ", log-normal source latency" : ", instant sources"}
+
+${table(
+  ["", "base", "change", "change ÷ base (median of paired slices)"],
+  [
+    [
+      "gateway CPU per request (µs)",
+      summary.base.cpuUsPerRequest,
+      summary.change.cpuUsPerRequest,
+      `× ${summary.cpuPerRequestRatio}`,
+    ],
+    [
+      "throughput (requests/s)",
+      summary.base.throughput,
+      summary.change.throughput,
+      `× ${summary.throughputRatio}`,
+    ],
+    [
+      "p50 (ms)",
+      summary.base.p50,
+      summary.change.p50,
+      `${summary.p50DeltaMs >= 0 ? "+" : ""}${summary.p50DeltaMs} ms`,
+    ],
+    [
+      "p99 (ms)",
+      summary.base.p99,
+      summary.change.p99,
+      `${summary.p99DeltaMs >= 0 ? "+" : ""}${summary.p99DeltaMs} ms`,
+    ],
+    ["non-2xx answers", summary.non2xx.base, summary.non2xx.change, ""],
+  ],
+)}
+`);
+  }
+  const env = environment();
+  const data = {
+    kind: "simpul-compare",
+    startedAt: runStamp,
+    base: { ref: args.base, commit: baseCommit },
+    slices: SLICES,
+    secondsPerSlice: SECONDS,
+    environment: env,
+    results,
+  };
+  const markdown = `# Paired comparison: working tree (${env.commit}${git("status", "--porcelain") === "" ? "" : " + changes"}) against ${args.base} (${baseCommit})
+
+\`npx tsx load/compare.ts --base ${args.base} --slices ${SLICES} --seconds ${SECONDS} --paths ${paths.join(",")}\`;
+${env.cores} cores, Node ${env.node}. Both gateways ran at once against the same simulators and
+Redis; the load alternated between them in ${SLICES} slices of ${SECONDS} s each, and each ratio is the
+median over the slices of that slice's change ÷ its neighbouring base slice.
+
+${sections.join("\n")}`;
+  const written = save("compare", data, markdown, "compare-latest", runStamp);
+  console.log(`\n${markdown}\nsaved ${written.join(", ")}`);
+} finally {
+  for (const { gateway, prefix } of gateways) {
+    await gateway.stop();
+    await deletePrefix(REDIS_URL, prefix);
+  }
+  await sims.stop();
+  git("worktree", "remove", "--force", worktree);
+  rmSync(worktree, { recursive: true, force: true });
+}
