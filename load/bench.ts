@@ -38,8 +38,10 @@ import {
   deletePrefix,
   directSourceRequest,
   getToken,
+  meanBetween,
   redisInfo,
   runBatch,
+  scrapeMetrics,
 } from "./lib/scenarios.ts";
 import { SOURCE_LATENCY } from "./lib/source-latency.ts";
 
@@ -123,6 +125,16 @@ interface RunResult {
     slowestSourceP50Ms: number;
     check: LoadResult & { cores: Record<string, number> };
     addedP50Ms: number;
+    /**
+     * Means over the check phase (ms): as the load generator saw each check, as the gateway's own
+     * metrics saw it from the first middleware to the last, and two parts of the latter.
+     */
+    means: {
+      client: number;
+      inGateway: number;
+      slowestSourceCall: number;
+      auditAppend: number;
+    };
   };
   batch: BatchOutcome & {
     rssBeforeMb: number;
@@ -349,7 +361,11 @@ async function oneRun(
         body: lookupBody,
       });
     await checkAt(warmupSeconds);
+    const metricsBefore = await scrapeMetrics(gateway.url);
     const check = await withCpu(pids({ gateway: gatewayProcesses }), () => checkAt(seconds));
+    const metricsAfter = await scrapeMetrics(gateway.url);
+    const mean = (histogram: string, labels?: string) =>
+      meanBetween(metricsBefore, metricsAfter, histogram, labels);
     log(
       `    check p50 ${check.value.latencyMs.p50} ms; slowest source ${slowestSource} p50 ${slowestSourceP50Ms} ms`,
     );
@@ -434,6 +450,15 @@ async function oneRun(
         slowestSourceP50Ms,
         check: { ...check.value, cores: check.cores },
         addedP50Ms: round(check.value.latencyMs.p50 - slowestSourceP50Ms, 2),
+        means: {
+          client: check.value.latencyMs.mean,
+          inGateway: mean("simpul_http_request_duration_seconds", `route="${CHECK}",method="POST"`),
+          slowestSourceCall: mean(
+            "simpul_source_call_duration_seconds",
+            `source="${slowestSource}",outcome="ok"`,
+          ),
+          auditAppend: mean("simpul_audit_append_duration_seconds"),
+        },
       },
       batch: {
         ...batch.value.value,
@@ -625,6 +650,12 @@ ${table(head, [
 Slowest source: ${m.enrolment.slowestSource} (p50 ${m.enrolment.slowestSourceP50Ms} ms); the check
 adds ${m.enrolment.addedP50Ms} ms at p50. The check's p50 is bounded below by the slowest of four
 parallel calls, which is a little above the slowest source's own p50 even with no overhead.
+
+Means over the check phase, from the load generator and from the gateway's own \`/metrics\`: a
+check took ${m.enrolment.means.client} ms as the client saw it and ${m.enrolment.means.inGateway} ms from the gateway's first
+middleware to its last, so ${round(m.enrolment.means.client - m.enrolment.means.inGateway, 2)} ms went to HTTP in and out and to waiting for the
+event loop; inside, the call to ${m.enrolment.slowestSource} took ${m.enrolment.means.slowestSourceCall} ms and the audit append
+${m.enrolment.means.auditAppend} ms.
 
 ## Batch check (same latency)
 

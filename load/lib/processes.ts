@@ -223,6 +223,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // One token per client per run: it must outlive the run.
     SIMPUL_TOKEN_TTL_SECONDS: "3600",
     SIMPUL_LOG_LEVEL: options.logLevel ?? "info",
+    // /metrics on the main port, for the benchmark's look inside the gateway (load/lib/scenarios.ts).
+    SIMPUL_METRICS_TOKEN: "bench-metrics-token-not-for-deployment",
     REDIS_URL: options.redisUrl,
     SIMPUL_REDIS_PREFIX: options.redisPrefix,
     SIMPUL_SOURCES: "external",

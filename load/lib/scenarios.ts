@@ -188,3 +188,42 @@ export async function redisInfo(redisUrl: string): Promise<{ version: string; pi
     redis.disconnect();
   }
 }
+
+/** The metrics token the benchmarks start gateways with (load only; never a deployment's). */
+export const BENCH_METRICS_TOKEN = "bench-metrics-token-not-for-deployment";
+
+/**
+ * The gateway's `/metrics` as numbers by series, e.g.
+ * `simpul_audit_append_duration_seconds_sum` or
+ * `simpul_source_call_duration_seconds_count{source="kemensos",outcome="ok"}`.
+ */
+export async function scrapeMetrics(gatewayUrl: string): Promise<Map<string, number>> {
+  const response = await request(`${gatewayUrl}/metrics`, {
+    headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200)
+    throw new Error(`/metrics answered ${response.statusCode}: ${text}`);
+  const series = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const at = line.lastIndexOf(" ");
+    series.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return series;
+}
+
+/** The mean (ms) of a histogram's observations between two scrapes; NaN without any. */
+export function meanBetween(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+  histogram: string,
+  labels = "",
+): number {
+  const delta = (suffix: string) => {
+    const key = `${histogram}_${suffix}${labels === "" ? "" : `{${labels}}`}`;
+    return (after.get(key) ?? 0) - (before.get(key) ?? 0);
+  };
+  const count = delta("count");
+  return count === 0 ? Number.NaN : Math.round((delta("sum") / count) * 1e5) / 100;
+}
