@@ -127,7 +127,8 @@ interface RunResult {
     addedP50Ms: number;
     /**
      * Means over the check phase (ms): as the load generator saw each check, as the gateway's own
-     * metrics saw it from the first middleware to the last, and two parts of the latter.
+     * metrics saw it from the first middleware to the last, and two parts of the latter. NaN
+     * with several workers (a scrape reaches one worker's metrics).
      */
     means: {
       client: number;
@@ -361,9 +362,11 @@ async function oneRun(
         body: lookupBody,
       });
     await checkAt(warmupSeconds);
-    const metricsBefore = await scrapeMetrics(gateway.url);
+    // Each worker keeps its own metrics, and a scrape reaches one of them: means need one process.
+    const oneProcess = SETTINGS.workers === 1;
+    const metricsBefore = oneProcess ? await scrapeMetrics(gateway.url) : new Map<string, number>();
     const check = await withCpu(pids({ gateway: gatewayProcesses }), () => checkAt(seconds));
-    const metricsAfter = await scrapeMetrics(gateway.url);
+    const metricsAfter = oneProcess ? await scrapeMetrics(gateway.url) : new Map<string, number>();
     const mean = (histogram: string, labels?: string) =>
       meanBetween(metricsBefore, metricsAfter, histogram, labels);
     log(
@@ -571,6 +574,19 @@ const workersNote = (workers: number) =>
 (peak RSS too) the sum of each process's own: shared pages count once per process and the
 peaks need not coincide, so memory is overstated rather than understated.`;
 
+/** Where the check's time went, from the gateway's own metrics (one process only). */
+function checkMeans(m: RunResult): string {
+  const { means, slowestSource } = m.enrolment;
+  if (Number.isNaN(means.inGateway)) {
+    return "With several workers the gateway's own metrics are not read (a scrape reaches one worker's).";
+  }
+  return `Means over the check phase, from the load generator and from the gateway's own \`/metrics\`: a
+check took ${means.client} ms as the client saw it and ${means.inGateway} ms from the gateway's first
+middleware to its last, so ${round(means.client - means.inGateway, 2)} ms went to HTTP in and out and to waiting for the
+event loop; inside, the call to ${slowestSource} took ${means.slowestSourceCall} ms and the audit append
+${means.auditAppend} ms.`;
+}
+
 export function markdown(report: Report): string {
   const { median: m, settings: s, environment: e } = report;
   const row = (name: string, r: LoadResult) => [
@@ -651,11 +667,7 @@ Slowest source: ${m.enrolment.slowestSource} (p50 ${m.enrolment.slowestSourceP50
 adds ${m.enrolment.addedP50Ms} ms at p50. The check's p50 is bounded below by the slowest of four
 parallel calls, which is a little above the slowest source's own p50 even with no overhead.
 
-Means over the check phase, from the load generator and from the gateway's own \`/metrics\`: a
-check took ${m.enrolment.means.client} ms as the client saw it and ${m.enrolment.means.inGateway} ms from the gateway's first
-middleware to its last, so ${round(m.enrolment.means.client - m.enrolment.means.inGateway, 2)} ms went to HTTP in and out and to waiting for the
-event loop; inside, the call to ${m.enrolment.slowestSource} took ${m.enrolment.means.slowestSourceCall} ms and the audit append
-${m.enrolment.means.auditAppend} ms.
+${checkMeans(m)}
 
 ## Batch check (same latency)
 

@@ -166,6 +166,9 @@ export interface GatewayOptions {
   readonly entryFile?: string;
 }
 
+/** The metrics token benchmark gateways start with (load only; never a deployment's). */
+export const BENCH_METRICS_TOKEN = "bench-metrics-token-not-for-deployment";
+
 /** The compiled Node entry, as `npm run start:built` runs it. */
 export const BUILT_ENTRY = "gateway/dist/node/node.js";
 
@@ -223,8 +226,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // One token per client per run: it must outlive the run.
     SIMPUL_TOKEN_TTL_SECONDS: "3600",
     SIMPUL_LOG_LEVEL: options.logLevel ?? "info",
-    // /metrics on the main port, for the benchmark's look inside the gateway (load/lib/scenarios.ts).
-    SIMPUL_METRICS_TOKEN: "bench-metrics-token-not-for-deployment",
+    // /metrics on the main port, for the benchmark's look inside the gateway (scrapeMetrics).
+    SIMPUL_METRICS_TOKEN: BENCH_METRICS_TOKEN,
     REDIS_URL: options.redisUrl,
     SIMPUL_REDIS_PREFIX: options.redisPrefix,
     SIMPUL_SOURCES: "external",

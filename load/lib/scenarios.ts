@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { Redis } from "ioredis";
 import { request } from "undici";
 import type { LoadOptions } from "./measure.ts";
-import type { RunningSimulators, SourceId } from "./processes.ts";
+import { BENCH_METRICS_TOKEN, type RunningSimulators, type SourceId } from "./processes.ts";
 
 export const CLIENTS_FILE = "load/bench-clients.json";
 
@@ -189,11 +189,8 @@ export async function redisInfo(redisUrl: string): Promise<{ version: string; pi
   }
 }
 
-/** The metrics token the benchmarks start gateways with (load only; never a deployment's). */
-export const BENCH_METRICS_TOKEN = "bench-metrics-token-not-for-deployment";
-
 /**
- * The gateway's `/metrics` as numbers by series, e.g.
+ * The gateway's `/metrics` as numbers by series (with several workers, one worker's), e.g.
  * `simpul_audit_append_duration_seconds_sum` or
  * `simpul_source_call_duration_seconds_count{source="kemensos",outcome="ok"}`.
  */
