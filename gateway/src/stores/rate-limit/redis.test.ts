@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestRedis, useTestRedis } from "../../../../test/support/redis.ts";
 import { createRedisConnection, type RedisConnection } from "../redis/connection.ts";
 import { describeRateLimitStoreContract } from "./contract.ts";
+import type { RateLimitDecision } from "./port.ts";
 import { createRedisRateLimitStore } from "./redis.ts";
 
 let redis: TestRedis;
@@ -34,6 +35,65 @@ describe("redis rate-limit store", () => {
     );
     const admitted = decisions.filter((decision) => decision?.allowed).length;
     expect(admitted, "three processes together must admit exactly the hourly limit").toBe(137);
+  });
+
+  it("sends one key's consumes of one turn as one call, with the decisions of one at a time", async () => {
+    const calls: number[] = [];
+    const counted = new Proxy(connection, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== "simpulRateLimitConsumeV2" || typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          // ARGV[1], after numberOfKeys and the keys, is how many consumes the call carries.
+          calls.push(Number(args[1 + (args[0] as number)]));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const store = createRedisRateLimitStore(counted, { prefix: `${redis.prefix}turn:` });
+    const windows = [
+      { limit: 4, windowSeconds: 3_600 },
+      { limit: 100, windowSeconds: 86_400 },
+    ];
+    // Six requests of one client handled in one turn, each in a callback of its own, and one of
+    // another client. The first of each key finds nothing in flight and goes at once; the other
+    // five of the first key wait for the end of the turn and travel together.
+    const decisions = await Promise.all(
+      ["a", "a", "b", "a", "a", "a", "a"].map(
+        (client) =>
+          new Promise<RateLimitDecision>((resolve, reject) =>
+            setImmediate(() => store.consume(`client:${client}`, 1, windows).then(resolve, reject)),
+          ),
+      ),
+    );
+    expect(calls.sort()).toEqual([1, 1, 5]);
+    const ofA = decisions.filter((_, i) => i !== 2);
+    expect(ofA.map((decision) => decision.allowed)).toEqual([true, true, true, true, false, false]);
+    expect(ofA.map((decision) => decision.remaining)).toEqual([3, 2, 1, 0, 0, 0]);
+    expect(decisions[2]).toMatchObject({ allowed: true, remaining: 3, limit: 4 });
+  });
+
+  it("fails every consume of a call together when Redis refuses it", async () => {
+    const broken = new Proxy(connection, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== "simpulRateLimitConsumeV2" || typeof value !== "function") return value;
+        return () =>
+          Promise.reject(new Error("READONLY You can't write against a read only replica."));
+      },
+    });
+    const store = createRedisRateLimitStore(broken, { prefix: `${redis.prefix}refused:` });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 3 }, () =>
+        store.consume("client:x", 1, [{ limit: 9, windowSeconds: 60 }]),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
+    for (const outcome of outcomes) {
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+        code: "STORE_UNAVAILABLE",
+      });
+    }
   });
 
   it("aligns windows to the Redis clock and lets keys expire with their window", async () => {
