@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateWorld } from "../adapters/world/index.ts";
-import { load, withCpu } from "./lib/measure.ts";
+import { load, medianOf, withCpu } from "./lib/measure.ts";
 import {
   BUILT_ENTRY,
   buildGateway,
@@ -76,14 +76,6 @@ interface Slice {
 }
 
 const git = (...argv: string[]) => execFileSync("git", argv, { cwd: ROOT }).toString().trim();
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 const baseCommit = git("rev-parse", "--short", args.base);
 const worktree = mkdtempSync(join(tmpdir(), "simpul-compare-"));
@@ -171,20 +163,20 @@ try {
     const base = slices.base as Slice[];
     const change = slices.change as Slice[];
     const ratio = (key: keyof Slice) =>
-      round(median(change.map((s, i) => s[key] / (base[i]?.[key] ?? 1))));
+      medianOf(change.map((s, i) => s[key] / (base[i]?.[key] ?? 1)));
     const delta = (key: keyof Slice) =>
-      round(median(change.map((s, i) => s[key] - (base[i]?.[key] ?? 0))), 2);
+      medianOf(change.map((s, i) => s[key] - (base[i]?.[key] ?? 0)));
     const summary = {
       base: Object.fromEntries(
         (["cpuUsPerRequest", "throughput", "p50", "p99"] as const).map((k) => [
           k,
-          median(base.map((s) => s[k])),
+          medianOf(base.map((s) => s[k])),
         ]),
       ),
       change: Object.fromEntries(
         (["cpuUsPerRequest", "throughput", "p50", "p99"] as const).map((k) => [
           k,
-          median(change.map((s) => s[k])),
+          medianOf(change.map((s) => s[k])),
         ]),
       ),
       cpuPerRequestRatio: ratio("cpuUsPerRequest"),

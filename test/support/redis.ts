@@ -203,3 +203,23 @@ export async function useTestRedis(): Promise<TestRedis> {
     },
   };
 }
+
+/**
+ * `connection` as a store sees it, with every call of the Lua script registered as `script`
+ * (its `defineScript` name) going through `around`, which gets the script's arguments
+ * (numberOfKeys, the keys, then ARGV) and the real call. For counting or failing a store's calls.
+ */
+export function aroundScript<C extends object>(
+  connection: C,
+  script: string,
+  around: (args: unknown[], call: () => Promise<unknown>) => Promise<unknown>,
+): C {
+  return new Proxy(connection, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== script || typeof value !== "function") return value;
+      // Called on the connection itself: ioredis looks the command up again on `this`.
+      return (...args: unknown[]) => around(args, () => value.apply(target, args));
+    },
+  });
+}

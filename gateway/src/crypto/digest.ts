@@ -14,7 +14,8 @@ export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return hex;
 }
 
-const webCryptoSha256 = async (text: string): Promise<string> =>
+/** WebCrypto's SHA-256, the default everywhere until an entry installs another. */
+export const webCryptoSha256 = async (text: string): Promise<string> =>
   toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 
 let sha256Implementation = webCryptoSha256;

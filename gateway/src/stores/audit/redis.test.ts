@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  aroundScript,
   hasRedisServerBinary,
   startRedisServer,
   type TestRedis,
   useTestRedis,
 } from "../../../../test/support/redis.ts";
+import { useSha256, webCryptoSha256 } from "../../crypto/digest.ts";
+import { useNodeSha256 } from "../../node/digest.ts";
 import { StoreUnavailableError } from "../errors.ts";
 import { createRedisConnection, type RedisConnection } from "../redis/connection.ts";
 import { auditRecord, describeAuditStoreContract } from "./contract.ts";
@@ -86,20 +89,13 @@ describe("redis audit store", () => {
     let inFlight = 0;
     let mostInFlight = 0;
     // The connection as the store sees it, with the append script's calls counted.
-    const counted = new Proxy(connection, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (property !== "simpulAuditAppendV3" || typeof value !== "function") return value;
-        return async (...args: unknown[]) => {
-          mostInFlight = Math.max(mostInFlight, ++inFlight);
-          try {
-            // On the connection itself: ioredis looks the command up again on `this`.
-            return await value.apply(target, args);
-          } finally {
-            inFlight--;
-          }
-        };
-      },
+    const counted = aroundScript(connection, "simpulAuditAppendV3", async (_args, call) => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      try {
+        return await call();
+      } finally {
+        inFlight--;
+      }
     });
     const store = createRedisAuditStore(counted, { prefix, maxBatch: 1, maxInFlight: 4 });
     const appended = await Promise.all(
@@ -117,38 +113,38 @@ describe("redis audit store", () => {
   it("gathers the appends of one event-loop turn into one batch while another is in flight", async () => {
     const prefix = `${redis.prefix}one-turn:`;
     const batchSizes: number[] = [];
-    const counted = new Proxy(connection, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (property !== "simpulAuditAppendV3" || typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          // ARGV[3] is the batch's record count: after numberOfKeys, the keys, seq and hash.
-          const keyCount = args[0] as number;
-          batchSizes.push(Number(args[1 + keyCount + 2]));
-          return value.apply(target, args);
-        };
-      },
+    const counted = aroundScript(connection, "simpulAuditAppendV3", (args, call) => {
+      // ARGV[3] is the batch's record count: after numberOfKeys, the keys, seq and hash.
+      batchSizes.push(Number(args[1 + (args[0] as number) + 2]));
+      return call();
     });
-    const store = createRedisAuditStore(counted, { prefix });
-    // One append first, so the head is known and no batch waits for it to be read.
-    await store.append(auditRecord({ requestId: "before" }));
-    // Five callbacks of one turn, as five requests handled in one poll phase would be. The
-    // first finds nothing in flight and goes at once; the other four wait for the end of the
-    // turn and travel together (a microtask per callback would send five batches).
-    const appended = await Promise.all(
-      Array.from(
-        { length: 5 },
-        (_, i) =>
-          new Promise<unknown>((resolve, reject) =>
-            setImmediate(() =>
-              store.append(auditRecord({ requestId: `turn-${i}` })).then(resolve, reject),
+    // Hashed as the Node entry wires it: with WebCrypto each seal waits for a thread-pool job,
+    // which alone would let the turn's appends pile up behind the first batch.
+    useNodeSha256();
+    try {
+      const store = createRedisAuditStore(counted, { prefix });
+      // One append first, so the head is known and no batch waits for it to be read.
+      await store.append(auditRecord({ requestId: "before" }));
+      // Five callbacks of one turn, as five requests handled in one poll phase would be. The
+      // first finds nothing in flight and goes at once; the other four wait for the end of the
+      // turn and travel together (a microtask per callback would send five batches).
+      const appended = await Promise.all(
+        Array.from(
+          { length: 5 },
+          (_, i) =>
+            new Promise<unknown>((resolve, reject) =>
+              setImmediate(() =>
+                store.append(auditRecord({ requestId: `turn-${i}` })).then(resolve, reject),
+              ),
             ),
-          ),
-      ),
-    );
-    expect(appended).toHaveLength(5);
-    expect(batchSizes).toEqual([1, 1, 4]);
-    expect(await store.verify()).toEqual({ ok: true, count: 6 });
+        ),
+      );
+      expect(appended).toHaveLength(5);
+      expect(batchSizes).toEqual([1, 1, 4]);
+      expect(await store.verify()).toEqual({ ok: true, count: 6 });
+    } finally {
+      useSha256(webCryptoSha256);
+    }
   });
 
   it("reseals every pipelined batch, oldest first, when another process moved the head under them", async () => {

@@ -28,11 +28,12 @@ import type { AuditEntry, AuditHead, AuditRecordInput } from "./record.ts";
  *
  * Within a process appends are queued and sent as a group (group commit), gathered over an
  * event-loop turn while others are in flight, so a burst of concurrent requests costs one round
- * trip, not one each, and retries only happen when another process appended in between. Groups are pipelined: the next one is sealed on the head the
- * previous one will leave and sent without waiting for its reply, so an append waits for its own
- * round trip only, not also for the rest of the one in flight when it arrived. A distributed lock would need three round trips and a lease that
- * can expire mid-write; WATCH/MULTI needs a dedicated connection per transaction and does not
- * mix with auto-pipelining. A reply lost to a timeout is never retried: the record may or may
+ * trip, not one each, and retries only happen when another process appended in between. Groups
+ * are pipelined: the next one is sealed on the head the previous one will leave and sent without
+ * waiting for its reply, so an append waits for its own round trip only, not also for the rest of
+ * the one in flight when it arrived. A distributed lock would need three round trips and a lease
+ * that can expire mid-write; WATCH/MULTI needs a dedicated connection per transaction and does
+ * not mix with auto-pipelining. A reply lost to a timeout is never retried: the record may or may
  * not be in the trail (a script queued behind a paused Redis still runs when it wakes), and the
  * caller is told it failed, so it fails closed; the trail can over-report, never under-report.
  *

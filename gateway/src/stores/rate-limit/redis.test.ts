@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestRedis, useTestRedis } from "../../../../test/support/redis.ts";
+import { aroundScript, type TestRedis, useTestRedis } from "../../../../test/support/redis.ts";
 import { createRedisConnection, type RedisConnection } from "../redis/connection.ts";
 import { describeRateLimitStoreContract } from "./contract.ts";
 import type { RateLimitDecision } from "./port.ts";
@@ -39,16 +39,10 @@ describe("redis rate-limit store", () => {
 
   it("sends one key's consumes of one turn as one call, with the decisions of one at a time", async () => {
     const calls: number[] = [];
-    const counted = new Proxy(connection, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (property !== "simpulRateLimitConsumeV2" || typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          // ARGV[1], after numberOfKeys and the keys, is how many consumes the call carries.
-          calls.push(Number(args[1 + (args[0] as number)]));
-          return value.apply(target, args);
-        };
-      },
+    const counted = aroundScript(connection, "simpulRateLimitConsumeV2", (args, call) => {
+      // ARGV[1], after numberOfKeys and the keys, is how many consumes the call carries.
+      calls.push(Number(args[1 + (args[0] as number)]));
+      return call();
     });
     const store = createRedisRateLimitStore(counted, { prefix: `${redis.prefix}turn:` });
     const windows = [
@@ -74,14 +68,9 @@ describe("redis rate-limit store", () => {
   });
 
   it("fails every consume of a call together when Redis refuses it", async () => {
-    const broken = new Proxy(connection, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (property !== "simpulRateLimitConsumeV2" || typeof value !== "function") return value;
-        return () =>
-          Promise.reject(new Error("READONLY You can't write against a read only replica."));
-      },
-    });
+    const broken = aroundScript(connection, "simpulRateLimitConsumeV2", () =>
+      Promise.reject(new Error("READONLY You can't write against a read only replica.")),
+    );
     const store = createRedisRateLimitStore(broken, { prefix: `${redis.prefix}refused:` });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 3 }, () =>

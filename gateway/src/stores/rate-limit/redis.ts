@@ -1,4 +1,4 @@
-/** Rate limits shared by every gateway process: atomic Lua scripts, one per key and turn (Node only). */
+/** Rate limits shared by every gateway process: atomic Lua scripts, one per key and turn (Node). */
 
 import { StoreUnavailableError } from "../errors.ts";
 import type { RedisConnection } from "../redis/connection.ts";
