@@ -31,5 +31,7 @@ export interface GatewayEnv {
     declared: DeclaredPurpose;
     audit: AuditNote;
     trace: TraceContext;
+    /** The request's JSON body, parsed once by the jsonBody middleware, before validation. */
+    jsonBody: unknown;
   };
 }

@@ -25,8 +25,10 @@ export const jsonBody = (maxBytes = MAX_JSON_BODY_BYTES) => [
     if (depthOf(parsed, 0) > MAX_DEPTH) {
       throw new ProblemError("INVALID_REQUEST", `JSON nesting deeper than ${MAX_DEPTH} levels.`);
     }
-    // The validator reads the body through hono's cache, so it never touches the stream again.
-    // Hono keeps promises there (`bodyCache[key] = raw[key]()`), though its type says values.
+    // The operation's validator checks this value; anything reading the body through Hono's
+    // cache gets the same text and never touches the stream again. Hono keeps promises there
+    // (`bodyCache[key] = raw[key]()`), though its type says values.
+    c.set("jsonBody", parsed);
     (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     await next();
   }),

@@ -2,6 +2,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
 import { auditNdjson, NDJSON_MEDIA_TYPE } from "../../stores/audit/ndjson.ts";
+import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
@@ -26,7 +27,7 @@ export const exportRoute = createRoute({
 });
 
 export function registerExport(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(exportRoute, (c) => {
+  registerOperation(app, exportRoute, (c) => {
     c.set("audit", { fieldsReleased: ["auditEntries"] });
     const response = c.body(
       auditNdjson(c.get("services").audit.export(c.req.valid("query"))),

@@ -1,6 +1,7 @@
 /** GET /v1/audit/records — oversight searches the trail by client and time range. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
+import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
@@ -32,7 +33,7 @@ export const searchRoute = createRoute({
 });
 
 export function registerSearch(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(searchRoute, async (c) => {
+  registerOperation(app, searchRoute, async (c) => {
     const query = c.req.valid("query");
     const page = await c.get("services").audit.query(query);
     c.set("audit", { fieldsReleased: ["auditEntries"] });

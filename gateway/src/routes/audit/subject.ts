@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
 import { MAX_AUDIT_PAGE } from "../../stores/audit/port.ts";
 import { NikSchema } from "../../validation/nik.ts";
+import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
@@ -43,7 +44,7 @@ export const subjectRoute = createRoute({
 });
 
 export function registerSubject(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(subjectRoute, async (c) => {
+  registerOperation(app, subjectRoute, async (c) => {
     const { nik, ...window } = c.req.valid("json");
     const services = c.get("services");
     c.set("audit", { nik, fieldsReleased: ["auditEntries"] });

@@ -1,6 +1,7 @@
 /** GET /v1/audit/verify — recompute the hash chain and name the first bad record, if any. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
+import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
@@ -50,7 +51,7 @@ export const verifyChainRoute = createRoute({
 });
 
 export function registerVerifyChain(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(verifyChainRoute, async (c) => {
+  registerOperation(app, verifyChainRoute, async (c) => {
     const { audit } = c.get("services");
     const [verdict, head] = await Promise.all([audit.verify(c.req.valid("query")), audit.head()]);
     c.set("audit", { fieldsReleased: [] });

@@ -6,6 +6,7 @@ import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { chargeClient } from "../../middleware/rate-limit.ts";
 import type { AuditSource } from "../../stores/audit/record.ts";
+import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
 import { PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
@@ -152,7 +153,7 @@ function pullStream(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
 }
 
 export function registerCheckBatch(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(checkBatchRoute, async (c) => {
+  registerOperation(app, checkBatchRoute, async (c) => {
     const services = c.get("services");
     const client = c.get("client");
     const body = c.req.valid("json");

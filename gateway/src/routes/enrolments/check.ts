@@ -12,6 +12,7 @@ import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { requestAccessOf } from "../../http/request-access.ts";
 import { NikSchema } from "../../validation/nik.ts";
+import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
@@ -69,7 +70,7 @@ export const checkRoute = createRoute({
 });
 
 export function registerCheck(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(checkRoute, async (c) => {
+  registerOperation(app, checkRoute, async (c) => {
     const services = c.get("services");
     const client = c.get("client");
     const { nik, programs } = c.req.valid("json");

@@ -7,6 +7,7 @@ import { ProblemError } from "../../errors/problem.ts";
 import { requestAccessOf } from "../../http/request-access.ts";
 import { regionWarnings } from "../../regions/region-warnings.ts";
 import { NikSchema } from "../../validation/nik.ts";
+import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
@@ -59,7 +60,7 @@ function granted(person: Person, fields: readonly PersonField[]): Partial<Person
 }
 
 export function registerLookup(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(lookupRoute, async (c) => {
+  registerOperation(app, lookupRoute, async (c) => {
     const services = c.get("services");
     const client = c.get("client");
     const { nik } = c.req.valid("json");

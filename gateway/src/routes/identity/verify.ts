@@ -5,6 +5,7 @@ import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
 import { requestAccessOf } from "../../http/request-access.ts";
 import { NikSchema } from "../../validation/nik.ts";
+import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
 import { NIK_PROBLEMS, PERSONAL_DATA, problemResponses } from "../problems.ts";
 import { PurposeHeaders } from "../purpose-headers.ts";
@@ -70,7 +71,7 @@ export const verifyRoute = createRoute({
 });
 
 export function registerVerify(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(verifyRoute, async (c) => {
+  registerOperation(app, verifyRoute, async (c) => {
     const services = c.get("services");
     const { nik, threshold, ...elements } = c.req.valid("json");
     const result = await services.dukcapil.verify(nik, elements, threshold, {

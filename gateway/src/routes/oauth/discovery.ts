@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { CLIENT_ASSERTION_ALGORITHMS } from "../../auth/client-assertion.ts";
 import { SCOPES } from "../../clients/client.ts";
 import type { GatewayEnv } from "../../env.ts";
+import { registerOperation } from "../operation.ts";
 
 const Jwks = z
   .object({ keys: z.array(z.record(z.string(), z.unknown())) })
@@ -45,14 +46,14 @@ export const metadataRoute = createRoute({
 });
 
 export function registerDiscovery(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(jwksRoute, (c) => {
+  registerOperation(app, jwksRoute, (c) => {
     c.header("Cache-Control", "public, max-age=300");
     return c.json(
       { keys: [c.get("services").signingKey.publicJwk as Record<string, unknown>] },
       200,
     );
   });
-  app.openapi(metadataRoute, (c) => {
+  registerOperation(app, metadataRoute, (c) => {
     const issuer = c.get("services").settings.issuer;
     return c.json(
       {

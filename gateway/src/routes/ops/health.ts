@@ -2,6 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
 import type { Services } from "../../services.ts";
+import { registerOperation } from "../operation.ts";
 
 const CheckStatus = z.enum(["ok", "failing", "degraded"]);
 const Health = z
@@ -73,8 +74,8 @@ function snapshotOf(services: Services): Promise<Snapshot> {
 }
 
 export function registerHealth(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(livenessRoute, (c) => c.json({ status: "ok" as const }, 200));
-  app.openapi(readinessRoute, async (c) => {
+  registerOperation(app, livenessRoute, (c) => c.json({ status: "ok" as const }, 200));
+  registerOperation(app, readinessRoute, async (c) => {
     const services = c.get("services");
     c.header("Cache-Control", "no-store");
     if (services.maintenance?.enabled) return c.json({ status: "maintenance" as const }, 503);

@@ -4,6 +4,7 @@ import { RuleSet } from "../../../../schemas/src/enrolment.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { requireScope } from "../../middleware/auth.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
+import { registerOperation } from "../operation.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 
 export const programsRoute = createRoute({
@@ -21,7 +22,7 @@ export const programsRoute = createRoute({
 });
 
 export function registerPrograms(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(programsRoute, (c) => {
+  registerOperation(app, programsRoute, (c) => {
     c.header("Cache-Control", "private, max-age=300");
     return c.json(c.get("services").ruleSet, 200);
   });

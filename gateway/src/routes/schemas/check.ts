@@ -4,6 +4,7 @@ import type { GatewayEnv } from "../../env.ts";
 import { requireScope } from "../../middleware/auth.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
+import { registerOperation } from "../operation.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import {
   admitDocument,
@@ -45,7 +46,7 @@ export const checkSchemaRoute = createRoute({
 });
 
 export function registerCheckSchema(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(checkSchemaRoute, async (c) => {
+  registerOperation(app, checkSchemaRoute, async (c) => {
     const { subject } = c.req.valid("param");
     const { document } = c.req.valid("json");
     const registry = c.get("services").schemaRegistry;

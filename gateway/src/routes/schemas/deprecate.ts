@@ -5,6 +5,7 @@ import { ProblemError } from "../../errors/problem.ts";
 import { requireScope } from "../../middleware/auth.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
+import { registerOperation } from "../operation.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import {
   JSON_BODY_PROBLEMS,
@@ -46,7 +47,7 @@ export const deprecateSchemaRoute = createRoute({
 });
 
 export function registerDeprecateSchema(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(deprecateSchemaRoute, async (c) => {
+  registerOperation(app, deprecateSchemaRoute, async (c) => {
     const { subject, version } = c.req.valid("param");
     const { successor } = c.req.valid("json");
     if (successor === version) {

@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
 import { requireScope } from "../../middleware/auth.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
+import { registerOperation } from "../operation.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import { notFound, SchemaVersion, summaryOf, VersionParams } from "./shared.ts";
 
@@ -27,7 +28,7 @@ export const getSchemaRoute = createRoute({
 });
 
 export function registerGetSchema(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(getSchemaRoute, async (c) => {
+  registerOperation(app, getSchemaRoute, async (c) => {
     const { subject, version } = c.req.valid("param");
     const record = await c.get("services").schemaRegistry.getVersion(subject, version);
     if (record === undefined) throw notFound(subject, version);

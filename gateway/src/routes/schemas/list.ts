@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
 import { requireScope } from "../../middleware/auth.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
+import { registerOperation } from "../operation.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import { CompatibilityMode } from "./shared.ts";
 
@@ -39,7 +40,7 @@ export const listSchemasRoute = createRoute({
 });
 
 export function registerListSchemas(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(listSchemasRoute, async (c) => {
+  registerOperation(app, listSchemasRoute, async (c) => {
     const subjects = await c.get("services").schemaRegistry.listSubjects();
     return c.json({ subjects: [...subjects] }, 200);
   });

@@ -6,6 +6,7 @@ import { requireScope } from "../../middleware/auth.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
 import { compareSemver } from "../../schema-registry/subjects.ts";
+import { registerOperation } from "../operation.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import {
   admitDocument,
@@ -63,7 +64,7 @@ export const publishSchemaRoute = createRoute({
 });
 
 export function registerPublishSchema(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(publishSchemaRoute, async (c) => {
+  registerOperation(app, publishSchemaRoute, async (c) => {
     const { subject } = c.req.valid("param");
     const { version, document } = c.req.valid("json");
     const registry = c.get("services").schemaRegistry;

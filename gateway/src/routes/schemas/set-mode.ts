@@ -4,6 +4,7 @@ import type { GatewayEnv } from "../../env.ts";
 import { requireScope } from "../../middleware/auth.ts";
 import { jsonBody } from "../../middleware/json-body.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
+import { registerOperation } from "../operation.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import { CompatibilityMode, JSON_BODY_PROBLEMS, SubjectParams } from "./shared.ts";
 
@@ -37,7 +38,7 @@ export const setSchemaModeRoute = createRoute({
 });
 
 export function registerSetSchemaMode(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(setSchemaModeRoute, async (c) => {
+  registerOperation(app, setSchemaModeRoute, async (c) => {
     const { subject } = c.req.valid("param");
     const { mode } = c.req.valid("json");
     await c.get("services").schemaRegistry.setMode(subject, mode);

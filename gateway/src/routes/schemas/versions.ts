@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
 import { requireScope } from "../../middleware/auth.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
+import { registerOperation } from "../operation.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 import {
   CompatibilityMode,
@@ -36,7 +37,7 @@ export const schemaVersionsRoute = createRoute({
 });
 
 export function registerSchemaVersions(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(schemaVersionsRoute, async (c) => {
+  registerOperation(app, schemaVersionsRoute, async (c) => {
     const { subject } = c.req.valid("param");
     const registry = c.get("services").schemaRegistry;
     const versions = await registry.listVersions(subject);

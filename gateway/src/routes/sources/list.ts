@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../env.ts";
 import { requireScope } from "../../middleware/auth.ts";
 import { rateLimit } from "../../middleware/rate-limit.ts";
+import { registerOperation } from "../operation.ts";
 import { AUTHENTICATED, problemResponses } from "../problems.ts";
 
 const SourceHealth = z
@@ -37,7 +38,7 @@ export const sourcesRoute = createRoute({
 });
 
 export function registerSources(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(sourcesRoute, (c) => {
+  registerOperation(app, sourcesRoute, (c) => {
     const { dukcapil, enrolmentSources } = c.get("services");
     const sources = [dukcapil, ...enrolmentSources].map((adapter) => {
       const health = adapter.health();
