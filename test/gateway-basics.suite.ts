@@ -412,6 +412,77 @@ export function describeGatewayBasics(makeTarget: () => Promise<GatewayTarget>):
     });
   });
 
+  describe("response headers", () => {
+    const SECURITY = {
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+      "referrer-policy": "no-referrer",
+      "cross-origin-resource-policy": "same-origin",
+      "strict-transport-security": "max-age=31536000; includeSubDomains",
+      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    };
+    const expectSecurityHeaders = (response: Response, what: string) => {
+      for (const [name, value] of Object.entries(SECURITY)) {
+        expect(response.headers.get(name), `${what}: ${name}`).toBe(value);
+      }
+    };
+
+    it("puts the security headers, the request id and the limit state on an answer", async () => {
+      const response = await postJson(
+        target,
+        LOOKUP,
+        { nik: cleanNik },
+        {
+          token: fullToken,
+          purpose: "eligibility-verification",
+          headers: { "x-request-id": "headers-lookup-0001" },
+        },
+      );
+      expect(response.status).toBe(200);
+      expectSecurityHeaders(response, "a released person");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("x-request-id")).toBe("headers-lookup-0001");
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(Number(response.headers.get("ratelimit-limit"))).toBeGreaterThan(0);
+      expect(response.headers.get("ratelimit-policy")).toMatch(/^\d+;w=60, \d+;w=86400$/);
+    });
+
+    it("puts them on problems too, refused before or after the limit was charged", async () => {
+      const unauthenticated = await postJson(target, LOOKUP, { nik: cleanNik }, {});
+      expect(unauthenticated.status).toBe(401);
+      expectSecurityHeaders(unauthenticated, "a 401");
+      expect(unauthenticated.headers.get("cache-control")).toBe("no-store");
+      expect(unauthenticated.headers.get("ratelimit-limit")).toBeNull();
+      const invalid = await postJson(
+        target,
+        LOOKUP,
+        { nik: cleanNik, unexpected: true },
+        { token: fullToken, purpose: "eligibility-verification" },
+      );
+      expect(invalid.status).toBe(400);
+      expectSecurityHeaders(invalid, "a 400 after the limit was charged");
+      expect(invalid.headers.get("cache-control")).toBe("no-store");
+      expect(invalid.headers.get("ratelimit-remaining")).toMatch(/^\d+$/);
+      const body = await problemOf(invalid);
+      expect(body.requestId).toBe(invalid.headers.get("x-request-id"));
+      const unknown = await target.fetch("/no-such-route");
+      expect(unknown.status).toBe(404);
+      expectSecurityHeaders(unknown, "a 404");
+    });
+
+    it("lets a route's own header win over the default, once", async () => {
+      const jwks = await target.fetch("/.well-known/jwks.json");
+      expect(jwks.status).toBe(200);
+      expect(jwks.headers.get("cache-control")).toBe("public, max-age=300");
+      const docs = await target.fetch("/docs");
+      expect(docs.status).toBe(200);
+      const csp = docs.headers.get("content-security-policy") ?? "";
+      expect(csp).not.toBe(SECURITY["content-security-policy"]);
+      expect(csp).toContain("script-src");
+      expect(docs.headers.get("x-frame-options")).toBe("DENY");
+    });
+  });
+
   describe("operations", () => {
     it("serves OpenAPI 3.1 describing the lookup and its problems", async () => {
       const document = (await (await target.fetch("/openapi.json")).json()) as {
