@@ -1,5 +1,5 @@
 /** One behaviour suite every `Transport` implementation must pass, against real local servers. */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Result, SourceFailure } from "./result.ts";
 import { delay, refusedOrigin, startServer, type TestServer } from "./test-server.ts";
 import type { Transport, TransportRequest, TransportResponse } from "./transport.ts";
@@ -213,6 +213,43 @@ export function describeTransportContract(
       expect(failure.callerAborted, `caller abort not marked (${failure.detail})`).toBe(true);
       expect(failure.retryable, "a caller abort must not be retryable").toBe(false);
       expect(performance.now() - started, "abort not honoured promptly").toBeLessThan(1_000);
+    });
+
+    it("leaves no listener on the caller's signal, answered or timed out", async () => {
+      // A server's connection signal outlives many calls: each call must take its listener away.
+      const { server, transport } = await setup((request, response) => {
+        if (request.url?.includes("slow")) return;
+        response.end("ok");
+      });
+      const connection = new AbortController();
+      let listening = 0;
+      const add = connection.signal.addEventListener.bind(connection.signal);
+      const remove = connection.signal.removeEventListener.bind(connection.signal);
+      vi.spyOn(connection.signal, "addEventListener").mockImplementation(
+        (type, listener, options) => {
+          if (type === "abort") listening++;
+          add(type, listener, options);
+        },
+      );
+      vi.spyOn(connection.signal, "removeEventListener").mockImplementation(
+        (type, listener, options) => {
+          if (type === "abort") listening--;
+          remove(type, listener, options);
+        },
+      );
+      for (let i = 0; i < 3; i++) {
+        const answered = await transport.send(post(server, { signal: connection.signal }));
+        expect(answered.ok, "a plain call failed").toBe(true);
+      }
+      const late = await transport.send(
+        post(server, {
+          url: `${server.origin}/api/slow`,
+          timeoutMs: 100,
+          signal: connection.signal,
+        }),
+      );
+      expect(late.ok, "the slow call was answered").toBe(false);
+      expect(listening, "abort listeners left on the caller's signal").toBe(0);
     });
 
     it("fails at once when the caller's signal is already aborted", async () => {

@@ -12,6 +12,35 @@ let base: string;
 let port: number;
 let server: ReturnType<typeof serve>;
 let lastAbort: Promise<unknown> = Promise.resolve();
+const signalIds = new Map<AbortSignal, number>();
+
+/** Sends each request on one keep-alive connection, in turn, and returns each body. */
+async function onOneConnection(count: number, path: string): Promise<string[]> {
+  const socket = connect(port, "127.0.0.1");
+  await once(socket, "connect");
+  const bodies: string[] = [];
+  let buffered = "";
+  socket.setEncoding("utf8");
+  for (let i = 0; i < count; i++) {
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    while (!responseComplete(buffered)) {
+      const [chunk] = (await once(socket, "data")) as [string];
+      buffered += chunk;
+    }
+    const [head = "", rest = ""] = buffered.split("\r\n\r\n", 2);
+    const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+    bodies.push(rest.slice(0, length));
+    buffered = rest.slice(length);
+  }
+  socket.destroy();
+  return bodies;
+}
+
+function responseComplete(buffered: string): boolean {
+  const [head = "", rest = ""] = buffered.split("\r\n\r\n", 2);
+  const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? Number.NaN);
+  return Number.isFinite(length) && Buffer.byteLength(rest) >= length;
+}
 
 beforeAll(async () => {
   const app = new Hono();
@@ -19,6 +48,15 @@ beforeAll(async () => {
     error instanceof ProblemError ? c.text(error.code, 400) : c.text("internal", 500),
   );
   app.post("/echo", async (c) => c.text(await nodeRequestAccess.readText(c, MAX)));
+  app.get("/signal", (c) => {
+    const signal = nodeRequestAccess.signal(c);
+    let id = signalIds.get(signal);
+    if (id === undefined) {
+      id = signalIds.size + 1;
+      signalIds.set(signal, id);
+    }
+    return c.text(`${id} ${signal.aborted}`);
+  });
   app.post("/hang", async (c) => {
     const signal = nodeRequestAccess.signal(c);
     lastAbort = once(signal, "abort").then(() => signal.reason);
@@ -73,6 +111,19 @@ describe("Node request access (bodies read from the socket's message)", () => {
       duplex: "half",
     } as RequestInit);
     expect((await response.text()).length).toBe(MAX);
+  });
+
+  it("gives the requests of one connection its signal, left unaborted as each one ends", async () => {
+    const first = await onOneConnection(3, "/signal");
+    expect(first, "three answers on one connection").toHaveLength(3);
+    const [id] = (first[0] ?? "").split(" ");
+    expect(first, "one signal per connection, not aborted by a finished request").toEqual([
+      `${id} false`,
+      `${id} false`,
+      `${id} false`,
+    ]);
+    const [other] = await onOneConnection(1, "/signal");
+    expect(other, "another connection has a signal of its own").not.toBe(`${id} false`);
   });
 
   it("aborts the request's signal when the client goes away mid-request", async () => {

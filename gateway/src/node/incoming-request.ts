@@ -5,6 +5,7 @@
  * call, which cost more CPU than the rest of a lookup together (`load/PROFILE.md`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Context } from "hono";
 import { declaredLengthExceeds } from "../../../adapters/core/transport-support.ts";
 import { ProblemError } from "../errors/problem.ts";
@@ -16,7 +17,16 @@ interface NodeBindings {
 }
 
 const bindingsOf = (c: Context): NodeBindings => (c.env ?? {}) as NodeBindings;
-const signals = new WeakMap<IncomingMessage, AbortController>();
+/**
+ * One signal per connection, not per request. Over HTTP/1.1 a client that goes away closes its
+ * socket, and the requests in flight on it are exactly the ones to abort; a request that ends
+ * leaves the connection's signal untouched for the next one. Node 20 makes every AbortSignal
+ * transferable as it is created (about 3.5 µs each here), so one per request showed as a tenth
+ * of a lookup's CPU (`load/compare.ts`, load/PROFILE.md fifth round). Listeners come and go
+ * with each call's deadline (`createDeadline` removes its own), so none pile up on a long
+ * keep-alive connection.
+ */
+const connectionSignals = new WeakMap<Socket, AbortController>();
 
 function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string> {
   if (declaredLengthExceeds(incoming.headers["content-length"], maxBytes)) {
@@ -62,13 +72,14 @@ export const nodeRequestAccess: RequestAccess = {
   signal(c) {
     const { incoming, outgoing } = bindingsOf(c);
     if (incoming === undefined || outgoing === undefined) return fetchRequestAccess.signal(c);
-    let controller = signals.get(incoming);
+    const socket = incoming.socket;
+    let controller = connectionSignals.get(socket);
     if (controller === undefined) {
       const created = new AbortController();
-      outgoing.once("close", () => {
-        if (!outgoing.writableFinished) created.abort(new Error("client connection closed"));
-      });
-      signals.set(incoming, created);
+      const closed = () => created.abort(new Error("client connection closed"));
+      if (socket.destroyed) closed();
+      else socket.once("close", closed);
+      connectionSignals.set(socket, created);
       controller = created;
     }
     return controller.signal;
