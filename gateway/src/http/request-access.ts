@@ -1,7 +1,8 @@
 /**
- * How the app reads a request's body and learns that its client went away. The Fetch `Request`
- * does both everywhere; a runtime that can do it cheaper (Node, straight from the socket's
- * message) supplies its own, so a small JSON call never pays for a stream and an AbortController.
+ * How the app reads a request's headers and body and learns that its client went away. The Fetch
+ * `Request` does all of it everywhere; a runtime that can do it cheaper (Node, straight from the
+ * socket's message) supplies its own, so a small JSON call never pays for a `Headers` object, a
+ * stream and an AbortController.
  */
 import type { Context } from "hono";
 import {
@@ -13,6 +14,11 @@ import type { GatewayEnv } from "../env.ts";
 import { ProblemError } from "../errors/problem.ts";
 
 export interface RequestAccess {
+  /**
+   * A request header by name (any case): every value of a repeated field joined with ", ", as
+   * Fetch's `Headers.get` joins them, so a second Authorization never goes unnoticed.
+   */
+  header(c: Context, name: string): string | undefined;
   /** The body as UTF-8 text; PAYLOAD_TOO_LARGE past `maxBytes`, declared or counted. */
   readText(c: Context, maxBytes: number): Promise<string>;
   /** Aborts when the client disconnects before the response is written. */
@@ -24,6 +30,7 @@ export const tooLarge = (maxBytes: number) =>
 
 /** The Fetch implementation: counts streamed bytes, so a chunked body cannot slip past. */
 export const fetchRequestAccess: RequestAccess = {
+  header: (c, name) => c.req.header(name),
   async readText(c, maxBytes) {
     const request = c.req.raw;
     // RFC 9110 §8.6: a declared length over the limit is refused before any byte is read.
@@ -41,3 +48,7 @@ export const fetchRequestAccess: RequestAccess = {
 /** The runtime's access, or the Fetch one when the entry supplied none. */
 export const requestAccessOf = (c: Context<GatewayEnv>): RequestAccess =>
   c.get("services").requestAccess ?? fetchRequestAccess;
+
+/** A request header through the runtime's access: what every middleware and route reads. */
+export const requestHeader = (c: Context<GatewayEnv>, name: string): string | undefined =>
+  requestAccessOf(c).header(c, name);

@@ -7,6 +7,7 @@ import { createMiddleware } from "hono/factory";
 import type { GatewayEnv } from "../env.ts";
 import { problemResponse } from "../errors/handler.ts";
 import { ProblemError } from "../errors/problem.ts";
+import { requestHeader } from "../http/request-access.ts";
 import type { AuditOutcome, AuditRecordInput } from "../stores/audit/record.ts";
 import { PURPOSE_HEADER } from "./auth.ts";
 
@@ -32,7 +33,7 @@ export const audited = (route: string) =>
     const status = c.res.status;
     const released = status >= 200 && status < 300;
     // The stated purpose is kept even when it was refused: oversight wants to see the attempt.
-    const statedPurpose = declared?.purpose ?? c.req.header(PURPOSE_HEADER)?.slice(0, 200);
+    const statedPurpose = declared?.purpose ?? requestHeader(c, PURPOSE_HEADER)?.slice(0, 200);
     let record: AuditRecordInput | undefined;
     try {
       record = {

@@ -4,6 +4,7 @@ import { MAX_TOKEN_BYTES } from "../auth/tokens.ts";
 import { PURPOSES, type Purpose, type Scope } from "../clients/client.ts";
 import type { GatewayEnv } from "../env.ts";
 import { ProblemError } from "../errors/problem.ts";
+import { requestHeader } from "../http/request-access.ts";
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 export const PURPOSE_HEADER = "Simpul-Purpose";
@@ -28,7 +29,7 @@ export const requireScope = (scope: Scope) =>
         challenge("invalid_request"),
       );
     }
-    const header = c.req.header("authorization");
+    const header = requestHeader(c, "authorization");
     if (header === undefined || header === "") {
       throw new ProblemError(
         "UNAUTHENTICATED",
@@ -103,7 +104,7 @@ export const requireScope = (scope: Scope) =>
 export const requirePurpose = () =>
   createMiddleware<GatewayEnv>(async (c, next) => {
     const client = c.get("client");
-    const purpose = c.req.header(PURPOSE_HEADER);
+    const purpose = requestHeader(c, PURPOSE_HEADER);
     if (purpose === undefined || purpose === "") {
       throw new ProblemError(
         "PURPOSE_REQUIRED",
@@ -119,8 +120,8 @@ export const requirePurpose = () =>
         allowedPurposes: client.purposes,
       });
     }
-    const endUserId = c.req.header(END_USER_HEADER);
-    const caseId = c.req.header(CASE_HEADER);
+    const endUserId = requestHeader(c, END_USER_HEADER);
+    const caseId = requestHeader(c, CASE_HEADER);
     for (const [name, value] of [
       [END_USER_HEADER, endUserId],
       [CASE_HEADER, caseId],

@@ -2,7 +2,7 @@
 import { createMiddleware } from "hono/factory";
 import type { GatewayEnv } from "../env.ts";
 import { ProblemError } from "../errors/problem.ts";
-import { requestAccessOf } from "../http/request-access.ts";
+import { requestAccessOf, requestHeader } from "../http/request-access.ts";
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 const MAX_DEPTH = 16;
@@ -12,7 +12,7 @@ export const MAX_JSON_BODY_BYTES = 16 * 1024;
 /** Rejects non-JSON bodies (415), oversized ones (413, chunked too) and malformed JSON (400). */
 export const jsonBody = (maxBytes = MAX_JSON_BODY_BYTES) => [
   createMiddleware<GatewayEnv>(async (c, next) => {
-    if (!JSON_MEDIA_TYPE.test(c.req.header("content-type") ?? "")) {
+    if (!JSON_MEDIA_TYPE.test(requestHeader(c, "content-type") ?? "")) {
       throw new ProblemError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
     }
     const text = await requestAccessOf(c).readText(c, maxBytes);

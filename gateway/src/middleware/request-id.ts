@@ -1,6 +1,7 @@
 /** Accepts a sane `X-Request-Id` or makes one, and echoes it on every response. */
 import { createMiddleware } from "hono/factory";
 import type { GatewayEnv } from "../env.ts";
+import { requestHeader } from "../http/request-access.ts";
 
 export const REQUEST_ID_HEADER = "X-Request-Id";
 // Callers' ids land in logs and audit records, so only a short, plain alphabet is trusted.
@@ -8,7 +9,7 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export const requestId = () =>
   createMiddleware<GatewayEnv>(async (c, next) => {
-    const offered = c.req.header(REQUEST_ID_HEADER);
+    const offered = requestHeader(c, REQUEST_ID_HEADER);
     const id = offered && ACCEPTABLE_ID.test(offered) ? offered : crypto.randomUUID();
     c.set("requestId", id);
     c.header(REQUEST_ID_HEADER, id);

@@ -5,6 +5,7 @@
 import { createMiddleware } from "hono/factory";
 import { randomHex } from "../crypto/random-hex.ts";
 import type { GatewayEnv } from "../env.ts";
+import { requestHeader } from "../http/request-access.ts";
 
 // W3C Trace Context §3.2: version 00, 32-hex trace id, 16-hex parent id, 2-hex flags.
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -29,6 +30,6 @@ export function continueTrace(incoming: string | undefined): TraceContext {
 
 export const traceContext = () =>
   createMiddleware<GatewayEnv>(async (c, next) => {
-    c.set("trace", continueTrace(c.req.header("traceparent")));
+    c.set("trace", continueTrace(requestHeader(c, "traceparent")));
     await next();
   });

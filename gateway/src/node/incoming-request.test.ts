@@ -15,14 +15,14 @@ let lastAbort: Promise<unknown> = Promise.resolve();
 const signalIds = new Map<AbortSignal, number>();
 
 /** Sends each request on one keep-alive connection, in turn, and returns each body. */
-async function onOneConnection(count: number, path: string): Promise<string[]> {
+async function onOneConnection(count: number, path: string, headerLines = ""): Promise<string[]> {
   const socket = connect(port, "127.0.0.1");
   await once(socket, "connect");
   const bodies: string[] = [];
   let buffered = "";
   socket.setEncoding("utf8");
   for (let i = 0; i < count; i++) {
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n${headerLines}\r\n`);
     while (!responseComplete(buffered)) {
       const [chunk] = (await once(socket, "data")) as [string];
       buffered += chunk;
@@ -48,6 +48,7 @@ beforeAll(async () => {
     error instanceof ProblemError ? c.text(error.code, 400) : c.text("internal", 500),
   );
   app.post("/echo", async (c) => c.text(await nodeRequestAccess.readText(c, MAX)));
+  app.get("/header", (c) => c.text(`[${nodeRequestAccess.header(c, "Authorization") ?? "none"}]`));
   app.get("/signal", (c) => {
     const signal = nodeRequestAccess.signal(c);
     let id = signalIds.get(signal);
@@ -111,6 +112,20 @@ describe("Node request access (bodies read from the socket's message)", () => {
       duplex: "half",
     } as RequestInit);
     expect((await response.text()).length).toBe(MAX);
+  });
+
+  it("reads a header by any case and shows every value of a repeated one, as Fetch does", async () => {
+    const [single] = await onOneConnection(1, "/header", "authorization: Bearer a.b.c\r\n");
+    expect(single).toBe("[Bearer a.b.c]");
+    // Node's own `headers` keeps only the first Authorization; a second must not go unseen.
+    const [repeated] = await onOneConnection(
+      1,
+      "/header",
+      "Authorization: Bearer a.b.c\r\nAUTHORIZATION: Bearer d.e.f\r\n",
+    );
+    expect(repeated).toBe("[Bearer a.b.c, Bearer d.e.f]");
+    const [absent] = await onOneConnection(1, "/header");
+    expect(absent).toBe("[none]");
   });
 
   it("gives the requests of one connection its signal, left unaborted as each one ends", async () => {

@@ -60,6 +60,13 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
 }
 
 export const nodeRequestAccess: RequestAccess = {
+  header(c, name) {
+    const { incoming } = bindingsOf(c);
+    if (incoming === undefined) return fetchRequestAccess.header(c, name);
+    // `headersDistinct`, not `headers`: Node keeps only the first of a repeated Authorization or
+    // Content-Type there, where Fetch (and so every other runtime) would show both.
+    return incoming.headersDistinct[name.toLowerCase()]?.join(", ");
+  },
   readText(c, maxBytes) {
     const { incoming } = bindingsOf(c);
     // In-process calls (`app.request`) have no socket: the Fetch request is all there is. A

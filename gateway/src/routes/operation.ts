@@ -9,6 +9,7 @@ import type { ZodType } from "zod";
 import type { GatewayEnv } from "../env.ts";
 import { problemFromZod } from "../errors/handler.ts";
 import { ProblemError } from "../errors/problem.ts";
+import { requestHeader } from "../http/request-access.ts";
 
 const JSON_MEDIA_TYPE = "application/json";
 
@@ -74,7 +75,7 @@ function partsOf(route: RouteConfig): Part[] {
       read: (c) => {
         const headers: Record<string, string> = {};
         for (const name of names) {
-          const value = c.req.header(name);
+          const value = requestHeader(c, name);
           if (value !== undefined) headers[name] = value;
         }
         return headers;

@@ -11,6 +11,7 @@ import type { Client, Scope } from "../../clients/client.ts";
 import { sha256Hex, timingSafeEqual } from "../../crypto/digest.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
+import { requestHeader } from "../../http/request-access.ts";
 import { rateLimitHeaders } from "../../middleware/rate-limit.ts";
 import type { Services } from "../../services.ts";
 import { StoreUnavailableError } from "../../stores/errors.ts";
@@ -206,7 +207,7 @@ function grantedScopes(client: Client, requested: string | undefined): Scope[] {
 
 export function registerToken(app: OpenAPIHono<GatewayEnv>): void {
   app.use(tokenRoute.getRoutingPath(), async (c, next) => {
-    if (c.req.method === "POST" && !FORM_MEDIA_TYPE.test(c.req.header("content-type") ?? "")) {
+    if (c.req.method === "POST" && !FORM_MEDIA_TYPE.test(requestHeader(c, "content-type") ?? "")) {
       throw new ProblemError("UNSUPPORTED_MEDIA_TYPE", "Send application/x-www-form-urlencoded.");
     }
     await next();
@@ -223,7 +224,7 @@ export function registerToken(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(tokenRoute, async (c) => {
     const services = c.get("services");
     const form = c.req.valid("form");
-    const presented = presentedCredentials(c.req.header("authorization"), form);
+    const presented = presentedCredentials(requestHeader(c, "authorization"), form);
     const windows = [{ limit: TOKEN_REQUESTS_PER_MINUTE, windowSeconds: 60 }];
     const decision = await services.rateLimits.consume(`token:${presented.clientId}`, 1, windows);
     if (!decision.allowed) {

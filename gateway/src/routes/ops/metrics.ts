@@ -3,6 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { timingSafeEqual } from "../../crypto/digest.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
+import { requestHeader } from "../../http/request-access.ts";
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -11,7 +12,7 @@ export function registerMetrics(app: OpenAPIHono<GatewayEnv>): void {
     const { metrics, settings } = c.get("services");
     // Without a configured token the main port does not serve metrics at all (see SIMPUL_METRICS_PORT).
     if (!metrics || !settings.metricsToken) throw new ProblemError("NOT_FOUND");
-    const presented = c.req.header("authorization") ?? "";
+    const presented = requestHeader(c, "authorization") ?? "";
     if (!timingSafeEqual(presented, `Bearer ${settings.metricsToken}`)) {
       throw new ProblemError(
         "UNAUTHENTICATED",
