@@ -4,13 +4,15 @@
  * code generation, so the same check runs on Node and on Workers.
  */
 import { ProgramEnrolment } from "../../schemas/src/enrolment.ts";
+import { precompiled } from "../../schemas/src/precompiled.ts";
+import { validateProgramEnrolments } from "../../schemas/src/validators.generated.ts";
 import type { EnrolmentAdapter, SourceEnrolments } from "./enrolment-source.ts";
 import { fail, ok, type Result } from "./result.ts";
 
-const Enrolments = ProgramEnrolment.array();
+const checkEnrolments = precompiled(validateProgramEnrolments, ProgramEnrolment.array());
 
 function checked(source: string, value: SourceEnrolments): Result<SourceEnrolments> {
-  const result = Enrolments.safeParse(value.enrolments);
+  const result = checkEnrolments(value.enrolments);
   if (result.success) return ok(value);
   const issue = result.error.issues[0];
   return fail({

@@ -1,5 +1,7 @@
 /** The Dukcapil adapter: civil-registry lookups through the source client, mapped to canonical. */
 import { Person } from "../../schemas/src/person.ts";
+import { precompiled } from "../../schemas/src/precompiled.ts";
+import { validatePerson } from "../../schemas/src/validators.generated.ts";
 import { fail, ok, type Result, type SourceFailure } from "../core/result.ts";
 import type { Adapter, CallContext } from "../core/source.ts";
 import type { SourceClient } from "../core/source-client.ts";
@@ -10,6 +12,9 @@ import type {
   DukcapilRecord,
   DukcapilVerifyReply,
 } from "./native.ts";
+
+// Nothing leaves unless canonical; the precompiled check answers first (schemas/src/precompiled.ts).
+const checkPerson = precompiled(validatePerson, Person);
 
 export type DukcapilLookup =
   | { readonly status: "FOUND"; readonly person: Person }
@@ -231,7 +236,7 @@ export function interpretLookup(page: DukcapilLookupReply): Result<DukcapilLooku
   const mapped = mapDukcapilRecord(record, { deceased });
   if (!mapped.ok) return badResponse(`field ${mapped.field}: ${mapped.reason}`);
   // Nothing leaves the adapter unless it is a canonical person (schemas/src/person.ts).
-  const canonical = Person.safeParse(mapped.value);
+  const canonical = checkPerson(mapped.value);
   if (!canonical.success) {
     return badResponse(
       `person breaks the canonical schema at /${canonical.error.issues[0]?.path.join("/")}`,

@@ -1,4 +1,6 @@
 /** Sealing and checking hash-chain links, shared by every audit store (WebCrypto only). */
+
+import { precompiled } from "../../../../schemas/src/precompiled.ts";
 import { sha256Hex } from "../../crypto/digest.ts";
 import { canonicalJson } from "./canonical-json.ts";
 import type { AuditFilter, AuditQuery, AuditVerification, AuditVerifyRange } from "./port.ts";
@@ -9,13 +11,18 @@ import {
   type AuditRecordInput,
   AuditRecordInputSchema,
 } from "./record.ts";
+import { validateAuditRecordInput } from "./record-validator.generated.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
 export const EMPTY_HEAD: AuditHead = { sequence: 0, hash: GENESIS_HASH };
 
+const checkRecord = precompiled(validateAuditRecordInput, AuditRecordInputSchema);
+
 /** Validates a record before it is queued, so one bad record never fails a whole batch. */
 export function parseRecord(record: AuditRecordInput): AuditRecordInput {
-  return AuditRecordInputSchema.parse(record);
+  const result = checkRecord(record);
+  if (!result.success) throw result.error;
+  return result.data;
 }
 
 /** SHA-256 over the canonical JSON of every field but `hash` (which includes `previousHash`). */
