@@ -21,7 +21,7 @@ export interface RequestAccess {
   header(c: Context, name: string): string | undefined;
   /** The body as UTF-8 text; PAYLOAD_TOO_LARGE past `maxBytes`, declared or counted. */
   readText(c: Context, maxBytes: number): Promise<string>;
-  /** Aborts when the client disconnects before the response is written. */
+  /** Aborts when the client goes away (its connection closes) while the request is served. */
   signal(c: Context): AbortSignal;
 }
 

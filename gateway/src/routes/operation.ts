@@ -8,7 +8,6 @@ import { createMiddleware } from "hono/factory";
 import type { ZodType } from "zod";
 import type { GatewayEnv } from "../env.ts";
 import { problemFromZod } from "../errors/handler.ts";
-import { ProblemError } from "../errors/problem.ts";
 import { requestHeader } from "../http/request-access.ts";
 
 const JSON_MEDIA_TYPE = "application/json";
@@ -111,8 +110,8 @@ function validateRequest(route: RouteConfig): MiddlewareHandler<GatewayEnv> {
   return createMiddleware<GatewayEnv>(async (c, next) => {
     for (const part of parts) {
       if (part.target === "json" && c.get("jsonBody") === undefined) {
-        // Every JSON operation runs jsonBody first; reaching here without it is a wiring fault.
-        throw new ProblemError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
+        // A wiring fault, not the caller's: every JSON operation runs jsonBody before this.
+        throw new Error(`${route.path}: a JSON operation must run jsonBody before validation`);
       }
       const result = part.schema.safeParse(part.read(c));
       // The one validation hook: the same problem with JSON pointers as every other route.
@@ -142,11 +141,12 @@ export function registerOperation<R extends RouteConfig>(
   if (!hide) app.openAPIRegistry.registerPath(documented);
   const before =
     middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware];
+  const validation = route.request === undefined ? [] : [validateRequest(route)];
   app.on(
     [route.method],
     [route.path.replaceAll(/\/{(.+?)}/g, "/:$1")],
     ...(before as MiddlewareHandler<GatewayEnv>[]),
-    validateRequest(route),
+    ...validation,
     handler as unknown as Handler<GatewayEnv>,
   );
 }
