@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateWorld } from "../adapters/world/index.ts";
-import { load, medianOf, withCpu } from "./lib/measure.ts";
+import { load, medianOf, quartilesOf, withCpu } from "./lib/measure.ts";
 import {
   BUILT_ENTRY,
   buildGateway,
@@ -54,6 +54,7 @@ if (args.help || args.base === undefined) {
   );
   process.exit(args.help ? 0 : 1);
 }
+const signed = (value: number) => `${value >= 0 ? "+" : ""}${value}`;
 const SLICES = Number(args.slices);
 const SECONDS = Number(args.seconds);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -162,10 +163,10 @@ try {
     }
     const base = slices.base as Slice[];
     const change = slices.change as Slice[];
-    const ratio = (key: keyof Slice) =>
-      medianOf(change.map((s, i) => s[key] / (base[i]?.[key] ?? 1)));
-    const delta = (key: keyof Slice) =>
-      medianOf(change.map((s, i) => s[key] - (base[i]?.[key] ?? 0)));
+    const ratios = (key: keyof Slice) => change.map((s, i) => s[key] / (base[i]?.[key] ?? 1));
+    const deltas = (key: keyof Slice) => change.map((s, i) => s[key] - (base[i]?.[key] ?? 0));
+    const ratio = (key: keyof Slice) => medianOf(ratios(key));
+    const delta = (key: keyof Slice) => medianOf(deltas(key));
     const summary = {
       base: Object.fromEntries(
         (["cpuUsPerRequest", "throughput", "p50", "p99"] as const).map((k) => [
@@ -183,6 +184,13 @@ try {
       throughputRatio: ratio("throughput"),
       p50DeltaMs: delta("p50"),
       p99DeltaMs: delta("p99"),
+      /** The middle half of the paired slices (lower and upper quartile). */
+      spread: {
+        cpuPerRequestRatio: quartilesOf(ratios("cpuUsPerRequest")),
+        throughputRatio: quartilesOf(ratios("throughput")),
+        p50DeltaMs: quartilesOf(deltas("p50")),
+        p99DeltaMs: quartilesOf(deltas("p99")),
+      },
       non2xx: {
         base: base.reduce((a, s) => a + s.non2xx, 0),
         change: change.reduce((a, s) => a + s.non2xx, 0),
@@ -191,38 +199,42 @@ try {
     };
     results[name] = summary;
     console.log(
-      `  ${name}: CPU per request × ${summary.cpuPerRequestRatio}, throughput × ${summary.throughputRatio}, p50 ${summary.p50DeltaMs} ms, p99 ${summary.p99DeltaMs} ms`,
+      `  ${name}: CPU per request × ${summary.cpuPerRequestRatio} (middle half ${summary.spread.cpuPerRequestRatio.join("–")}), throughput × ${summary.throughputRatio}, p50 ${summary.p50DeltaMs} ms, p99 ${summary.p99DeltaMs} ms`,
     );
     sections.push(`## ${scenario.path}, ${scenario.connections} connections${scenario.latency ? ", log-normal source latency" : ", instant sources"}
 
 ${table(
-  ["", "base", "change", "change ÷ base (median of paired slices)"],
+  ["", "base", "change", "change ÷ base (median of paired slices)", "middle half of the slices"],
   [
     [
       "gateway CPU per request (µs)",
       summary.base.cpuUsPerRequest,
       summary.change.cpuUsPerRequest,
       `× ${summary.cpuPerRequestRatio}`,
+      `× ${summary.spread.cpuPerRequestRatio.join(" – ")}`,
     ],
     [
       "throughput (requests/s)",
       summary.base.throughput,
       summary.change.throughput,
       `× ${summary.throughputRatio}`,
+      `× ${summary.spread.throughputRatio.join(" – ")}`,
     ],
     [
       "p50 (ms)",
       summary.base.p50,
       summary.change.p50,
-      `${summary.p50DeltaMs >= 0 ? "+" : ""}${summary.p50DeltaMs} ms`,
+      `${signed(summary.p50DeltaMs)} ms`,
+      `${summary.spread.p50DeltaMs.map(signed).join(" – ")} ms`,
     ],
     [
       "p99 (ms)",
       summary.base.p99,
       summary.change.p99,
-      `${summary.p99DeltaMs >= 0 ? "+" : ""}${summary.p99DeltaMs} ms`,
+      `${signed(summary.p99DeltaMs)} ms`,
+      `${summary.spread.p99DeltaMs.map(signed).join(" – ")} ms`,
     ],
-    ["non-2xx answers", summary.non2xx.base, summary.non2xx.change, ""],
+    ["non-2xx answers", summary.non2xx.base, summary.non2xx.change, "", ""],
   ],
 )}
 `);

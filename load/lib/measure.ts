@@ -272,6 +272,19 @@ export function medianOf<T>(runs: readonly T[]): T {
   return first as T;
 }
 
+/**
+ * The lower and upper quartiles (medians of the lower and upper halves), rounded like
+ * {@link medianOf}: where the middle half of a set of paired ratios lies, so a reader can tell a
+ * change from the machine's spread.
+ */
+export function quartilesOf(values: readonly number[]): [number, number] {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const half = sorted.length >> 1;
+  const lower = sorted.slice(0, half);
+  const upper = sorted.slice(sorted.length - half);
+  return [medianOf(lower.length > 0 ? lower : sorted), medianOf(upper.length > 0 ? upper : sorted)];
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
