@@ -52,6 +52,12 @@ function generate({ source, helpers, schemas }: ValidatorModule): string {
       target: "draft-2020-12",
       io: "input",
     });
+    // An accepted value is returned as it is, so zod must have nothing to add to it: no defaults,
+    // transforms or coercions, which would make its input and output shapes differ.
+    const output = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output" });
+    if (JSON.stringify({ $schema: _dialect, ...body }) !== JSON.stringify(output)) {
+      throw new Error(`${name}: zod changes what it parses; a precompiled check cannot stand in`);
+    }
     ajv.addSchema({ ...body, $id: `urn:simpul:validator:${name}` });
     exports[name] = `urn:simpul:validator:${name}`;
   }
