@@ -6,6 +6,21 @@ import { type GatewayTarget, postJson, tokenFor } from "./support/target.ts";
 
 const LOOKUP = "/v1/identity/lookup";
 
+const SECURITY = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cross-origin-resource-policy": "same-origin",
+  "strict-transport-security": "max-age=31536000; includeSubDomains",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+};
+
+function expectSecurityHeaders(response: Response, what: string) {
+  for (const [name, value] of Object.entries(SECURITY)) {
+    expect(response.headers.get(name), `${what}: ${name}`).toBe(value);
+  }
+}
+
 async function problemOf(response: Response) {
   expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   const body = (await response.json()) as Record<string, unknown>;
@@ -173,7 +188,7 @@ export function describeGatewayBasics(makeTarget: () => Promise<GatewayTarget>):
       expect(Object.keys(body.person).sort()).toEqual(["fullName", "lifeStatus", "nik"]);
     });
 
-    it("echoes a caller's request id and sends rate-limit headers", async () => {
+    it("echoes a caller's request id and sends rate-limit and security headers", async () => {
       const response = await postJson(
         target,
         LOOKUP,
@@ -184,10 +199,15 @@ export function describeGatewayBasics(makeTarget: () => Promise<GatewayTarget>):
           headers: { "x-request-id": "dinsos-batch-0001" },
         },
       );
+      expect(response.status).toBe(200);
       expect(response.headers.get("x-request-id")).toBe("dinsos-batch-0001");
       expect(Number(response.headers.get("ratelimit-limit"))).toBeGreaterThan(0);
       expect(response.headers.get("ratelimit-remaining")).toMatch(/^\d+$/);
       expect(response.headers.get("ratelimit-reset")).toMatch(/^\d+$/);
+      expect(response.headers.get("ratelimit-policy")).toMatch(/^\d+;w=60, \d+;w=86400$/);
+      expectSecurityHeaders(response, "a released person");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     });
 
     it("answers 404 PERSON_NOT_FOUND for a valid NIK the registry does not hold", async () => {
@@ -413,40 +433,6 @@ export function describeGatewayBasics(makeTarget: () => Promise<GatewayTarget>):
   });
 
   describe("response headers", () => {
-    const SECURITY = {
-      "x-content-type-options": "nosniff",
-      "x-frame-options": "DENY",
-      "referrer-policy": "no-referrer",
-      "cross-origin-resource-policy": "same-origin",
-      "strict-transport-security": "max-age=31536000; includeSubDomains",
-      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
-    };
-    const expectSecurityHeaders = (response: Response, what: string) => {
-      for (const [name, value] of Object.entries(SECURITY)) {
-        expect(response.headers.get(name), `${what}: ${name}`).toBe(value);
-      }
-    };
-
-    it("puts the security headers, the request id and the limit state on an answer", async () => {
-      const response = await postJson(
-        target,
-        LOOKUP,
-        { nik: cleanNik },
-        {
-          token: fullToken,
-          purpose: "eligibility-verification",
-          headers: { "x-request-id": "headers-lookup-0001" },
-        },
-      );
-      expect(response.status).toBe(200);
-      expectSecurityHeaders(response, "a released person");
-      expect(response.headers.get("cache-control")).toBe("no-store");
-      expect(response.headers.get("x-request-id")).toBe("headers-lookup-0001");
-      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-      expect(Number(response.headers.get("ratelimit-limit"))).toBeGreaterThan(0);
-      expect(response.headers.get("ratelimit-policy")).toMatch(/^\d+;w=60, \d+;w=86400$/);
-    });
-
     it("puts them on problems too, refused before or after the limit was charged", async () => {
       const unauthenticated = await postJson(target, LOOKUP, { nik: cleanNik }, {});
       expect(unauthenticated.status).toBe(401);

@@ -18,28 +18,30 @@ const signalIds = new Map<AbortSignal, number>();
 async function onOneConnection(count: number, path: string, headerLines = ""): Promise<string[]> {
   const socket = connect(port, "127.0.0.1");
   await once(socket, "connect");
+  socket.setEncoding("utf8");
   const bodies: string[] = [];
   let buffered = "";
-  socket.setEncoding("utf8");
   for (let i = 0; i < count; i++) {
     socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n${headerLines}\r\n`);
-    while (!responseComplete(buffered)) {
+    let answer = takeResponse(buffered);
+    while (answer === undefined) {
       const [chunk] = (await once(socket, "data")) as [string];
       buffered += chunk;
+      answer = takeResponse(buffered);
     }
-    const [head = "", rest = ""] = buffered.split("\r\n\r\n", 2);
-    const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
-    bodies.push(rest.slice(0, length));
-    buffered = rest.slice(length);
+    bodies.push(answer.body);
+    buffered = answer.rest;
   }
   socket.destroy();
   return bodies;
 }
 
-function responseComplete(buffered: string): boolean {
+/** The first whole response in `buffered` (by Content-Length) and what follows it, if one is in. */
+function takeResponse(buffered: string): { body: string; rest: string } | undefined {
   const [head = "", rest = ""] = buffered.split("\r\n\r\n", 2);
   const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? Number.NaN);
-  return Number.isFinite(length) && Buffer.byteLength(rest) >= length;
+  if (!Number.isFinite(length) || Buffer.byteLength(rest) < length) return undefined;
+  return { body: rest.slice(0, length), rest: rest.slice(length) };
 }
 
 beforeAll(async () => {
