@@ -5,6 +5,7 @@
  * `--workers N` runs both the gateway and the forwarder as N processes (node:cluster).
  */
 import { parseArgs } from "node:util";
+import { exportJWK, generateKeyPair } from "jose";
 import { generateWorld } from "../adapters/world/index.ts";
 import {
   type LoadResult,
@@ -19,6 +20,7 @@ import {
 } from "./lib/measure.ts";
 import {
   buildGateway,
+  buildHandWired,
   type RunningForwarder,
   type RunningSimulators,
   SOURCE_IDS,
@@ -26,6 +28,7 @@ import {
   setSimulatorFaults,
   startForwarder,
   startGateway,
+  startHandWired,
   startSimulators,
 } from "./lib/processes.ts";
 import { environment, save, stamp, table } from "./lib/report.ts";
@@ -116,6 +119,16 @@ interface RunResult {
     throughputRatio: number;
     /** Hono forwarder ÷ bare forwarder: how much of the floor the framework alone keeps. */
     honoForwarderRatio: number;
+    /**
+     * The lookup's required work by the gateway's components on plain node:http
+     * (load/hand-wired-lookup.ts), and the same without rate limit, audit and access log; one
+     * process only, so absent with `--workers`.
+     */
+    handWired?: LoadResult & { cores: Record<string, number>; cpuUsPerRequest: number };
+    handWiredWithout?: LoadResult & { cores: Record<string, number>; cpuUsPerRequest: number };
+    /** Each of them ÷ the bare forwarder's throughput. */
+    handWiredRatio?: number;
+    handWiredWithoutRatio?: number;
     addedP50Ms: number;
     addedP99Ms: number;
   };
@@ -158,6 +171,7 @@ async function main(): Promise<void> {
   const runStamp = stamp();
   // Measured as deployed: the compiled entry, not TypeScript through tsx.
   buildGateway();
+  if (SETTINGS.workers === 1) buildHandWired();
   const redis = await redisInfo(SETTINGS.redisUrl).catch((error: Error) => {
     console.error(`Redis is needed (REDIS_URL=${SETTINGS.redisUrl}): ${error.message}`);
     process.exit(1);
@@ -256,6 +270,10 @@ async function oneRun(
 ): Promise<RunResult> {
   const { seconds, warmupSeconds, connections } = SETTINGS;
   const atStart = machineLoad();
+  // One key for the gateway and the hand-wired floors, so the gateway's tokens verify on both.
+  const signingKey = JSON.stringify(
+    await exportJWK((await generateKeyPair("ES256", { extractable: true })).privateKey),
+  );
   const gateway = await startGateway({
     sims,
     redisUrl: SETTINGS.redisUrl,
@@ -263,7 +281,25 @@ async function oneRun(
     clientsFile: CLIENTS_FILE,
     workers: SETTINGS.workers,
     nodeFlags: SETTINGS.gatewayNodeFlags,
+    env: { SIMPUL_SIGNING_KEY: signingKey },
   });
+  // Hand-wired floors keep their own keys (the run's prefix still covers them for clean-up).
+  const handWiredFloors =
+    SETTINGS.workers === 1
+      ? await Promise.all(
+          [[], ["rate-limit", "audit", "access-log"] as const].map((omit, i) =>
+            startHandWired({
+              sims,
+              redisUrl: SETTINGS.redisUrl,
+              redisPrefix: `${prefix}hand-wired-${i}:`,
+              clientsFile: CLIENTS_FILE,
+              signingKey,
+              issuer: gateway.url,
+              omit,
+            }),
+          ),
+        )
+      : [];
   // The gateway and the forwarder as process trees: with workers, a primary plus its children.
   const gatewayProcesses = { tree: gateway.pid };
   const pids = (own: Record<string, Measured>) => ({
@@ -289,6 +325,9 @@ async function oneRun(
     await lookupAt(gateway.url, LOOKUP, bearer(tLoad as string), warmupSeconds);
     await lookupAt(forwarder.url, "/", {}, warmupSeconds);
     await lookupAt(honoForwarder.url, "/", {}, warmupSeconds);
+    for (const floor of handWiredFloors) {
+      await lookupAt(floor.url, LOOKUP, bearer(tLoad as string), warmupSeconds);
+    }
     const measureGateway = async () => {
       const logBefore = gateway.logBytes();
       const { value, cores } = await withCpu(pids({ gateway: gatewayProcesses }), () =>
@@ -326,8 +365,26 @@ async function oneRun(
     }
     // The framework's floor last: it only explains the gap, it is no floor of the issue's.
     const onHono = await measureForwarder(honoForwarder);
+    const measureHandWired = async (floor: (typeof handWiredFloors)[number]) => {
+      const { value, cores } = await withCpu(pids({ handWired: floor.pid }), () =>
+        lookupAt(floor.url, LOOKUP, bearer(tLoad as string), seconds),
+      );
+      const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
+      return {
+        ...value,
+        cores,
+        cpuUsPerRequest: cpuPerRequest(cores.handWired, value.seconds, count),
+      };
+    };
+    const [full, without] = handWiredFloors;
+    const handWired = full && (await measureHandWired(full));
+    const handWiredWithout = without && (await measureHandWired(without));
     log(
-      `    gateway ${gw.throughput}/s p99 ${gw.latencyMs.p99} ms; forwarder ${fwd.throughput}/s p99 ${fwd.latencyMs.p99} ms; on Hono ${onHono.throughput}/s`,
+      `    gateway ${gw.throughput}/s p99 ${gw.latencyMs.p99} ms; forwarder ${fwd.throughput}/s p99 ${fwd.latencyMs.p99} ms; on Hono ${onHono.throughput}/s${
+        handWired && handWiredWithout
+          ? `; hand-wired ${handWired.throughput}/s, without limit, audit and log ${handWiredWithout.throughput}/s`
+          : ""
+      }`,
     );
 
     // 2. Enrolment check with realistic upstream latency, against each source's own p50.
@@ -444,6 +501,14 @@ async function oneRun(
         honoForwarder: onHono,
         throughputRatio: round(gw.throughput / fwd.throughput, 3),
         honoForwarderRatio: round(onHono.throughput / fwd.throughput, 3),
+        ...(handWired && handWiredWithout
+          ? {
+              handWired,
+              handWiredWithout,
+              handWiredRatio: round(handWired.throughput / fwd.throughput, 3),
+              handWiredWithoutRatio: round(handWiredWithout.throughput / fwd.throughput, 3),
+            }
+          : {}),
         addedP50Ms: round(gw.latencyMs.p50 - fwd.latencyMs.p50, 2),
         addedP99Ms: round(gw.latencyMs.p99 - fwd.latencyMs.p99, 2),
       },
@@ -485,6 +550,7 @@ async function oneRun(
     throw error;
   } finally {
     await gateway.stop();
+    for (const floor of handWiredFloors) await floor.stop();
   }
 }
 
@@ -574,6 +640,20 @@ const workersNote = (workers: number) =>
 (peak RSS too) the sum of each process's own: shared pages count once per process and the
 peaks need not coincide, so memory is overstated rather than understated.`;
 
+/** What the hand-wired floors say about the gap (one process only). */
+function handWiredText(m: RunResult): string {
+  const { handWired: full, handWiredWithout: without } = m.lookup;
+  if (!full || !without) return "The hand-wired floors run with one process only.";
+  return `The hand-wired lookup (\`load/hand-wired-lookup.ts\`) does the lookup's required work with the
+gateway's own components on plain node:http: token, scope and purpose, the NIK check, the Redis rate
+limit, the Dukcapil adapter, the NIK HMAC and the Redis audit record before release, the answer's
+headers and an access-log line; no framework, middleware chain, schema validation or metrics. It ran
+at ${m.lookup.handWiredRatio} × the bare forwarder's throughput at ${full.cpuUsPerRequest} µs of CPU
+per request; without the rate limit, the audit record and the log line (not a safe gateway) at
+${m.lookup.handWiredWithoutRatio} × and ${without.cpuUsPerRequest} µs. The gap between the gateway and the
+first is the app around the work; the gap between the first and the forwarder is the work itself.`;
+}
+
 /** Where the check's time went, from the gateway's own metrics (one process only). */
 function checkMeans(m: RunResult): string {
   const { means, slowestSource } = m.enrolment;
@@ -646,6 +726,12 @@ ${table(head, [
   row("gateway", m.lookup.gateway),
   row("bare forwarder", m.lookup.forwarder),
   row("bare forwarder on Hono", m.lookup.honoForwarder),
+  ...(m.lookup.handWired && m.lookup.handWiredWithout
+    ? [
+        row("hand-wired lookup", m.lookup.handWired),
+        row("hand-wired, no limit, audit or log", m.lookup.handWiredWithout),
+      ]
+    : []),
 ])}
 
 Throughput ratio ${m.lookup.throughputRatio}; added p50 ${m.lookup.addedP50Ms} ms, added p99
@@ -655,6 +741,8 @@ forwarder ${m.lookup.forwarder.cpuUsPerRequest} µs, the same forwarding on Hono
 bare forwarder's throughput: the framework alone keeps that much of the floor). CPU (cores busy): gateway run — ${cores(m.lookup.gateway.cores)};
 forwarder run — ${cores(m.lookup.forwarder.cores)}. Access log: ${m.lookup.gateway.logBytesPerRequest}
 bytes per request.
+
+${handWiredText(m)}
 
 ## Enrolment check (four sources, log-normal latency)
 

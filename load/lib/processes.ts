@@ -164,6 +164,8 @@ export interface GatewayOptions {
   readonly entry?: "built" | "source";
   /** Another compiled entry to run instead (an absolute path), e.g. an earlier commit's build. */
   readonly entryFile?: string;
+  /** What the entry prints once it listens; the gateway's own banner by default. */
+  readonly banner?: string;
 }
 
 /** The metrics token benchmark gateways start with (load only; never a deployment's). */
@@ -177,15 +179,34 @@ export const BUILT_ENTRY = "gateway/dist/node/node.js";
  * compiles another checkout of the project (with this one's tsup) into its own gateway/dist.
  */
 export function buildGateway(root: string = ROOT): void {
-  const built = spawnSync(
-    process.execPath,
-    [join(ROOT, "node_modules/tsup/dist/cli-default.js"), "--config", "gateway/tsup.config.ts"],
-    { cwd: root, encoding: "utf8" },
-  );
-  if (built.status !== 0) throw new Error(`building the gateway failed:\n${built.stderr}`);
+  compile("gateway/tsup.config.ts", root, "the gateway");
 }
 
-async function waitReady(url: string, child: ChildProcess, logFile: string): Promise<void> {
+/** The compiled hand-wired lookup (load/hand-wired-lookup.ts), as {@link startHandWired} runs it. */
+export const HAND_WIRED_ENTRY = "load/dist/hand-wired/hand-wired-lookup.js";
+
+/** Compiles the hand-wired lookup floor the way the gateway is compiled (load/tsup.config.ts). */
+export function buildHandWired(): void {
+  compile("load/tsup.config.ts", ROOT, "the hand-wired lookup");
+}
+
+function compile(config: string, root: string, what: string): void {
+  const built = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/tsup/dist/cli-default.js"), "--config", config],
+    { cwd: root, encoding: "utf8" },
+  );
+  if (built.status !== 0) throw new Error(`building ${what} failed:\n${built.stderr}`);
+}
+
+const GATEWAY_BANNER = "Simpul gateway listening on";
+
+async function waitReady(
+  url: string,
+  child: ChildProcess,
+  logFile: string,
+  banner: string,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
@@ -194,8 +215,7 @@ async function waitReady(url: string, child: ChildProcess, logFile: string): Pro
     try {
       // The banner comes once every worker listens; /readyz answers as soon as one does.
       const response = await fetch(`${url}/readyz`);
-      if (response.ok && readFileSync(logFile, "utf8").includes("Simpul gateway listening on"))
-        return;
+      if (response.ok && readFileSync(logFile, "utf8").includes(banner)) return;
     } catch {
       // not listening yet
     }
@@ -267,7 +287,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { cwd: ROOT, env, stdio: ["ignore", fd, fd] },
   );
   closeSync(fd);
-  await waitReady(url, child, logFile);
+  await waitReady(url, child, logFile, options.banner ?? GATEWAY_BANNER);
   return {
     pid: child.pid as number,
     child,
@@ -292,6 +312,31 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     stop: stopper(child, () => rmSync(logFile, { force: true })),
   };
+}
+
+/**
+ * Starts the hand-wired lookup floor (load/hand-wired-lookup.ts, compiled by
+ * {@link buildHandWired}) with a gateway's configuration: `signingKey` and `issuer` must be the
+ * gateway's, so that its tokens verify here. `omit` leaves steps out (HAND_WIRED_OMIT).
+ */
+export function startHandWired(
+  options: Omit<GatewayOptions, "workers" | "entry" | "entryFile" | "banner"> & {
+    readonly signingKey: string;
+    readonly issuer: string;
+    readonly omit?: readonly ("rate-limit" | "audit" | "access-log")[];
+  },
+): Promise<RunningGateway> {
+  return startGateway({
+    ...options,
+    entryFile: join(ROOT, HAND_WIRED_ENTRY),
+    banner: "hand-wired lookup listening on",
+    env: {
+      ...options.env,
+      SIMPUL_SIGNING_KEY: options.signingKey,
+      SIMPUL_PUBLIC_URL: options.issuer,
+      HAND_WIRED_OMIT: (options.omit ?? []).join(","),
+    },
+  });
 }
 
 export interface RunningForwarder extends Running {
