@@ -1,6 +1,7 @@
 /** The Hono environment every route and middleware shares. */
 import type { AccessClaims } from "./auth/tokens.ts";
 import type { Client, Purpose } from "./clients/client.ts";
+import type { AnswerHeaders } from "./http/answer-headers.ts";
 import type { TraceContext } from "./middleware/trace-context.ts";
 import type { Services } from "./services.ts";
 import type { AuditSource } from "./stores/audit/record.ts";
@@ -33,5 +34,7 @@ export interface GatewayEnv {
     trace: TraceContext;
     /** The request's JSON body, parsed once by the jsonBody middleware, before validation. */
     jsonBody: unknown;
+    /** Fields every answer to this request carries (see http/answer-headers.ts). */
+    answerHeaders: AnswerHeaders;
   };
 }

@@ -75,7 +75,23 @@ export async function overHttpTarget(
   extraEnv: Record<string, string> = {},
   options: { entry?: "source" | "built" } = {},
 ): Promise<GatewayTarget> {
-  const port = await freePort();
+  // A port found free can be taken by a parallel test before the child listens: try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOverHttp(await freePort(), extraEnv, options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOverHttp(
+  port: number,
+  extraEnv: Record<string, string>,
+  options: { entry?: "source" | "built" },
+): Promise<GatewayTarget> {
   const base = `http://127.0.0.1:${port}`;
   // `built`: the compiled entry of `npm run build:gateway`, as a deployment runs it.
   const entry =
@@ -95,7 +111,10 @@ export async function overHttpTarget(
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output}`);
+    if (child.exitCode !== null) {
+      if (output.includes("EADDRINUSE")) throw new PortTakenError(`port ${port} was taken`);
+      throw new Error(`gateway exited early:\n${output}`);
+    }
     if (Date.now() > deadline) throw new Error(`gateway did not start in 60 s:\n${output}`);
     const ready = await fetch(`${base}/healthz`).then(
       (r) => r.ok,

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { GatewayEnv } from "../env.ts";
+import { answerWith } from "../http/answer-headers.ts";
 import { StoreUnavailableError } from "../stores/errors.ts";
 import { ERROR_STATUS, type ErrorCode } from "./codes.ts";
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemBody } from "./problem.ts";
@@ -13,15 +14,13 @@ export const NIK_NOT_STRING_MESSAGE = "NIK must be a JSON string of 16 digits, n
 export function problemResponse(c: Context<GatewayEnv>, error: ProblemError): Response {
   const requestId = c.get("requestId") ?? "unknown";
   const body = problemBody(error.code, requestId, error.detail, error.extensions);
-  const headers = new Headers({
-    "Content-Type": PROBLEM_CONTENT_TYPE,
+  // The request's fields (rate-limit state) and the security headers still apply to the error;
+  // a route's own headers (a cache lifetime, say) do not.
+  return answerWith(c, JSON.stringify(body), ERROR_STATUS[error.code], PROBLEM_CONTENT_TYPE, {
     "Cache-Control": "no-store",
     "X-Request-Id": requestId,
+    ...error.headers,
   });
-  for (const [name, value] of Object.entries(error.headers)) headers.set(name, value);
-  // Headers set earlier by middleware (security, rate-limit) still apply to the error.
-  for (const [name, value] of c.res.headers) if (!headers.has(name)) headers.set(name, value);
-  return new Response(JSON.stringify(body), { status: ERROR_STATUS[error.code], headers });
 }
 
 export function handleError(error: Error, c: Context<GatewayEnv>): Response {

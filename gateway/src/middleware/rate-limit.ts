@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { GatewayEnv } from "../env.ts";
 import { ProblemError } from "../errors/problem.ts";
+import { setAnswerHeaders } from "../http/answer-headers.ts";
 import type { RateLimitDecision, RateLimitWindow } from "../stores/rate-limit/port.ts";
 
 const MINUTE = 60;
@@ -59,7 +60,7 @@ export async function chargeClient(c: Context<GatewayEnv>, cost: number): Promis
       { ...headers, "Retry-After": String(decision.resetSeconds) },
     );
   }
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  setAnswerHeaders(c, headers);
 }
 
 /** Charges one unit per request against the calling client's plan. */

@@ -1,6 +1,7 @@
 /** Accepts a sane `X-Request-Id` or makes one, and echoes it on every response. */
 import { createMiddleware } from "hono/factory";
 import type { GatewayEnv } from "../env.ts";
+import { setAnswerHeaders } from "../http/answer-headers.ts";
 import { requestHeader } from "../http/request-access.ts";
 
 export const REQUEST_ID_HEADER = "X-Request-Id";
@@ -12,6 +13,6 @@ export const requestId = () =>
     const offered = requestHeader(c, REQUEST_ID_HEADER);
     const id = offered && ACCEPTABLE_ID.test(offered) ? offered : crypto.randomUUID();
     c.set("requestId", id);
-    c.header(REQUEST_ID_HEADER, id);
+    setAnswerHeaders(c, { [REQUEST_ID_HEADER]: id });
     await next();
   });

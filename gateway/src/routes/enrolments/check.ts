@@ -10,6 +10,7 @@ import {
 import { checkEnrolments } from "../../enrolments/check.ts";
 import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
+import { answerJson } from "../../http/answer-headers.ts";
 import { requestAccessOf } from "../../http/request-access.ts";
 import { NikSchema } from "../../validation/nik.ts";
 import { registerOperation } from "../operation.ts";
@@ -96,8 +97,7 @@ export function registerCheck(app: OpenAPIHono<GatewayEnv>): void {
         message: `Registered in regency ${check.domicileRegency}, outside this client's region ${client.region}.`,
       });
     }
-    c.header("Cache-Control", "no-store");
     const { domicileRegency: _internal, ...result } = check;
-    return c.json({ ...result, findings }, 200);
+    return answerJson(c, { ...result, findings }, 200, { "Cache-Control": "no-store" });
   });
 }

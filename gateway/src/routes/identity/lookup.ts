@@ -4,6 +4,7 @@ import { Person, type PersonField } from "../../../../schemas/src/person.ts";
 import { auditSource } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
+import { answerJson } from "../../http/answer-headers.ts";
 import { requestAccessOf } from "../../http/request-access.ts";
 import { regionWarnings } from "../../regions/region-warnings.ts";
 import { NikSchema } from "../../validation/nik.ts";
@@ -83,14 +84,15 @@ export function registerLookup(app: OpenAPIHono<GatewayEnv>): void {
         "The civil registry holds more than one record for this NIK; it must be resolved there.",
       );
     }
-    c.header("Cache-Control", "no-store");
-    return c.json(
+    return answerJson(
+      c,
       {
         person: granted(outcome.person, client.fields),
         source: { id: "dukcapil" as const, retrievedAt: new Date().toISOString() },
         warnings: regionWarnings(nik),
       },
       200,
+      { "Cache-Control": "no-store" },
     );
   });
 }

@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { auditSource } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
+import { answerJson } from "../../http/answer-headers.ts";
 import { requestAccessOf } from "../../http/request-access.ts";
 import { NikSchema } from "../../validation/nik.ts";
 import { registerOperation } from "../operation.ts";
@@ -92,14 +93,15 @@ export function registerVerify(app: OpenAPIHono<GatewayEnv>): void {
         "The civil registry cannot verify a NIK it holds twice.",
       );
     }
-    c.header("Cache-Control", "no-store");
-    return c.json(
+    return answerJson(
+      c,
       {
         verdicts: result.value.verdicts,
         threshold,
         source: { id: "dukcapil" as const, retrievedAt: new Date().toISOString() },
       },
       200,
+      { "Cache-Control": "no-store" },
     );
   });
 }
