@@ -202,7 +202,10 @@ export function createSourceClient(options: SourceClientOptions): SourceClient {
     { idempotent, ctx }: CallOptions,
     deadlineAt: number,
   ): Promise<Result<TransportResponse>> {
-    const headers: Record<string, string> = { ...request.headers };
+    // Object.assign, not spreads, for the objects built on every call: V8 takes a slow path for
+    // a literal that spreads an object and then sets more members (`{ ...request, headers }`
+    // cost about 3 µs here, Object.assign 0.2 µs; load/PROFILE.md, sixth round).
+    const headers: Record<string, string> = Object.assign({}, request.headers);
     if (ctx.traceparent !== undefined) headers.traceparent = ctx.traceparent;
     let last: SourceFailure | undefined;
 
@@ -221,13 +224,14 @@ export function createSourceClient(options: SourceClientOptions): SourceClient {
       }
 
       const startedAt = now();
-      const sent = await transport.send({
-        ...request,
-        headers,
-        timeoutMs: budget,
-        maxResponseBytes: options.maxResponseBytes,
-        ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-      });
+      const sent = await transport.send(
+        Object.assign(
+          {},
+          request,
+          { headers, timeoutMs: budget, maxResponseBytes: options.maxResponseBytes },
+          ctx.signal === undefined ? {} : { signal: ctx.signal },
+        ),
+      );
       if (sent.ok && sent.value.status >= 200 && sent.value.status < 300) {
         breaker.release(admitted.permit, "SUCCESS");
         health.recordSuccess(now() - startedAt);

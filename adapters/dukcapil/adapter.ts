@@ -110,7 +110,8 @@ export function createDukcapilAdapter(options: DukcapilAdapterOptions): Dukcapil
         method: "POST",
         url: `${baseUrl}/${method}`,
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ ...payload, ...credentials }),
+        // Object.assign: V8 merges two spread objects several times slower (source-client.ts).
+        body: JSON.stringify(Object.assign({}, payload, credentials)),
       },
       { idempotent: true, ctx },
     );
@@ -159,7 +160,7 @@ export function interpretBulk(
     const nik = item && typeof item === "object" && "NIK" in item ? item.NIK : undefined;
     if (typeof nik !== "string") {
       // A notice without a NIK concerns the whole call (quota, credentials).
-      const whole = interpretLookup({ ...page, content: [item] });
+      const whole = interpretLookup(Object.assign({}, page, { content: [item] }));
       return whole.ok ? badResponse("bulk item without NIK") : whole;
     }
     byNik.set(nik, [...(byNik.get(nik) ?? []), item]);
@@ -168,7 +169,8 @@ export function interpretBulk(
   for (const nik of niks) {
     const items = byNik.get(nik);
     if (items === undefined) return badResponse("bulk reply omitted a NIK");
-    const outcome = interpretLookup({ ...page, content: items });
+    // Once per NIK of a bulk page: Object.assign, as a spread literal is several times slower.
+    const outcome = interpretLookup(Object.assign({}, page, { content: items }));
     if (!outcome.ok) return outcome;
     answers.set(nik, outcome.value);
   }

@@ -102,11 +102,14 @@ export function assembleCheck(input: AssembleInput): EnrolmentCheck {
     .map((timed) => (timed.result.ok ? timed.result.value.domicileRegency : undefined))
     .find((regency) => regency !== undefined);
   const domicileRegency = civilFacts.domicileRegency ?? socialDomicile;
-  const civilForRules: CivilStatus = {
-    ...civilFacts,
-    ktpRegency: nik.slice(0, 4),
-    ...(domicileRegency === undefined ? {} : { domicileRegency }),
-  };
+  // Object.assign, not a spread literal: this runs for every NIK of a batch, and V8 builds a
+  // literal that spreads an object and then sets more members several times slower.
+  const civilForRules: CivilStatus = Object.assign(
+    {},
+    civilFacts,
+    { ktpRegency: nik.slice(0, 4) },
+    domicileRegency === undefined ? {} : { domicileRegency },
+  );
   const findings = findingsFor(ruleSet, enrolments, civilForRules, nowIso.slice(0, 10));
 
   const sourceOutcomes: SourceOutcome[] = [

@@ -12,6 +12,6 @@ export const requestMetrics = () =>
     const route =
       c.req.routePath === "/*" || c.req.routePath === "*" ? "unmatched" : c.req.routePath;
     const labels = { route, method: c.req.method };
-    metrics.requests.inc({ ...labels, status: String(c.res.status) });
+    metrics.requests.inc({ route, method: c.req.method, status: String(c.res.status) });
     metrics.requestDuration.observe(labels, (performance.now() - started) / 1000);
   });
