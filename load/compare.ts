@@ -8,7 +8,9 @@
  * the medians of those ratios are reported. Both are compiled as deployed; the base is checked
  * out into a temporary git worktree (sharing this checkout's node_modules) and removed after.
  * Lookups run at 64 connections with instant sources, enrolment checks at 16 with the
- * benchmark's log-normal source latency. Saves load/results/compare-<stamp>.{json,md}.
+ * benchmark's log-normal source latency, and a batch slice is one batch check of `--batch-size`
+ * NIKs (100,000 by default) with that latency, read to its end. Saves
+ * load/results/compare-<stamp>.{json,md}.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -35,6 +37,7 @@ import {
   cycle,
   deletePrefix,
   getToken,
+  runBatch,
 } from "./lib/scenarios.ts";
 import { SOURCE_LATENCY } from "./lib/source-latency.ts";
 
@@ -44,12 +47,13 @@ const { values: args } = parseArgs({
     slices: { type: "string", default: "8" },
     seconds: { type: "string", default: "3" },
     paths: { type: "string", default: "lookup,check" },
+    "batch-size": { type: "string", default: "100000" },
     help: { type: "boolean", default: false },
   },
 });
 if (args.help || args.base === undefined) {
   console.log(
-    "usage: npx tsx load/compare.ts --base <git ref> [--slices 8] [--seconds 3] [--paths lookup,check]\n" +
+    "usage: npx tsx load/compare.ts --base <git ref> [--slices 8] [--seconds 3] [--paths lookup,check,batch] [--batch-size 100000]\n" +
       "Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); keys go under a per-run prefix.",
   );
   process.exit(args.help ? 0 : 1);
@@ -58,16 +62,19 @@ const signed = (value: number) => `${value >= 0 ? "+" : ""}${value}`;
 const SLICES = Number(args.slices);
 const SECONDS = Number(args.seconds);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const BATCH_NIKS = Number(args["batch-size"]);
 const SCENARIOS = {
-  lookup: { path: "/v1/identity/lookup", connections: 64, latency: false },
-  check: { path: "/v1/enrolments/check", connections: 16, latency: true },
+  lookup: { kind: "load", path: "/v1/identity/lookup", connections: 64, latency: false },
+  check: { kind: "load", path: "/v1/enrolments/check", connections: 16, latency: true },
+  batch: { kind: "batch", path: "/v1/enrolments/check-batch", connections: 1, latency: true },
 } as const;
 type ScenarioName = keyof typeof SCENARIOS;
 const paths = args.paths.split(",").map((name) => {
-  if (!(name in SCENARIOS)) throw new Error(`unknown path ${name}; use lookup, check or both`);
+  if (!(name in SCENARIOS)) throw new Error(`unknown path ${name}; use lookup, check or batch`);
   return name as ScenarioName;
 });
 
+/** One slice's numbers; for a batch a "request" is one NIK, and p50/p99 are its two times. */
 interface Slice {
   readonly throughput: number;
   readonly p50: number;
@@ -75,6 +82,24 @@ interface Slice {
   readonly cpuUsPerRequest: number;
   readonly non2xx: number;
 }
+
+/** How each kind of slice names the five numbers of a {@link Slice} in the report. */
+const ROW_NAMES = {
+  load: [
+    "gateway CPU per request (µs)",
+    "throughput (requests/s)",
+    "p50 (ms)",
+    "p99 (ms)",
+    "non-2xx answers",
+  ],
+  batch: [
+    "gateway CPU per NIK (µs)",
+    "throughput (NIKs/s)",
+    "whole batch (ms)",
+    "first line (ms)",
+    "error lines",
+  ],
+} as const;
 
 const git = (...argv: string[]) => execFileSync("git", argv, { cwd: ROOT }).toString().trim();
 
@@ -108,7 +133,10 @@ try {
       token: await getToken(gateway.url, BENCH_CLIENTS.load),
     });
   }
-  const clean = generateWorld({ seed: 20_240_101, size: 100_000 }).examples("CLEAN", 5_000);
+  const world = generateWorld({ seed: 20_240_101, size: 100_000 });
+  const clean = world.examples("CLEAN", 5_000);
+  // As the benchmark's batch: the world's NIKs in order, anomalies included.
+  const batchNiks = Array.from({ length: BATCH_NIKS }, (_, i) => world.nik(i % 100_000));
   const nextNik = cycle(clean);
   const body = () => JSON.stringify({ nik: nextNik() });
 
@@ -117,6 +145,7 @@ try {
     scenario: (typeof SCENARIOS)[ScenarioName],
     seconds: number,
   ): Promise<Slice> => {
+    if (scenario.kind === "batch") return measureBatch(target);
     const { value, cores } = await withCpu({ gateway: target.gateway.pid }, () =>
       load({
         url: target.gateway.url,
@@ -137,6 +166,21 @@ try {
       p99: value.latencyMs.p99,
       cpuUsPerRequest: Math.round(((cores.gateway ?? 0) * value.seconds * 1e6) / count),
       non2xx: count - ok,
+    };
+  };
+
+  /** One batch check of every NIK in `batchNiks`, read to its `done` line. */
+  const measureBatch = async (target: (typeof gateways)[number]): Promise<Slice> => {
+    const { value, cores } = await withCpu({ gateway: target.gateway.pid }, () =>
+      runBatch(target.gateway.url, target.token, batchNiks),
+    );
+    if (!value.complete) throw new Error(`${target.name}: the batch ended without done`);
+    return {
+      throughput: value.niksPerSecond,
+      p50: Math.round(value.seconds * 1000),
+      p99: value.firstLineMs,
+      cpuUsPerRequest: Math.round(((cores.gateway ?? 0) * value.seconds * 1e6) / value.niks),
+      non2xx: value.errorLines,
     };
   };
 
@@ -201,40 +245,41 @@ try {
     console.log(
       `  ${name}: CPU per request × ${summary.cpuPerRequestRatio} (middle half ${summary.spread.cpuPerRequestRatio.join("–")}), throughput × ${summary.throughputRatio}, p50 ${summary.p50DeltaMs} ms, p99 ${summary.p99DeltaMs} ms`,
     );
-    sections.push(`## ${scenario.path}, ${scenario.connections} connections${scenario.latency ? ", log-normal source latency" : ", instant sources"}
+    const rows = ROW_NAMES[scenario.kind];
+    sections.push(`## ${scenario.path}, ${scenario.kind === "batch" ? `one batch of ${BATCH_NIKS.toLocaleString("en-US")} NIKs per slice` : `${scenario.connections} connections`}${scenario.latency ? ", log-normal source latency" : ", instant sources"}
 
 ${table(
   ["", "base", "change", "change ÷ base (median of paired slices)", "middle half of the slices"],
   [
     [
-      "gateway CPU per request (µs)",
+      rows[0],
       summary.base.cpuUsPerRequest,
       summary.change.cpuUsPerRequest,
       `× ${summary.cpuPerRequestRatio}`,
       `× ${summary.spread.cpuPerRequestRatio.join(" – ")}`,
     ],
     [
-      "throughput (requests/s)",
+      rows[1],
       summary.base.throughput,
       summary.change.throughput,
       `× ${summary.throughputRatio}`,
       `× ${summary.spread.throughputRatio.join(" – ")}`,
     ],
     [
-      "p50 (ms)",
+      rows[2],
       summary.base.p50,
       summary.change.p50,
       `${signed(summary.p50DeltaMs)} ms`,
       `${summary.spread.p50DeltaMs.map(signed).join(" – ")} ms`,
     ],
     [
-      "p99 (ms)",
+      rows[3],
       summary.base.p99,
       summary.change.p99,
       `${signed(summary.p99DeltaMs)} ms`,
       `${summary.spread.p99DeltaMs.map(signed).join(" – ")} ms`,
     ],
-    ["non-2xx answers", summary.non2xx.base, summary.non2xx.change, "", ""],
+    [rows[4], summary.non2xx.base, summary.non2xx.change, "", ""],
   ],
 )}
 `);
@@ -251,7 +296,7 @@ ${table(
   };
   const markdown = `# Paired comparison: working tree (${env.commit}${git("status", "--porcelain") === "" ? "" : " + changes"}) against ${args.base} (${baseCommit})
 
-\`npx tsx load/compare.ts --base ${args.base} --slices ${SLICES} --seconds ${SECONDS} --paths ${paths.join(",")}\`;
+\`npx tsx load/compare.ts --base ${args.base} --slices ${SLICES} --seconds ${SECONDS} --paths ${paths.join(",")}${paths.includes("batch") ? ` --batch-size ${BATCH_NIKS}` : ""}\`;
 ${env.cores} cores, Node ${env.node}. Both gateways ran at once against the same simulators and
 Redis; the load alternated between them in ${SLICES} slices of ${SECONDS} s each, and each ratio is the
 median over the slices of that slice's change ÷ its neighbouring base slice.
