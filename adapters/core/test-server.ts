@@ -1,5 +1,4 @@
 /** Real local HTTP servers for the transport and client tests (Node only, test code). */
-// biome-ignore lint/correctness/noNodejsModules: test helper, never bundled for Workers
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
