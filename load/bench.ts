@@ -328,30 +328,40 @@ async function oneRun(
     for (const floor of handWiredFloors) {
       await lookupAt(floor.url, LOOKUP, bearer(tLoad as string), warmupSeconds);
     }
+    /** Lookups against one target, with the CPU per request of the process (tree) serving it. */
+    const measureLookups = async (
+      name: "gateway" | "forwarder" | "handWired",
+      serving: Measured,
+      url: string,
+      headers: Record<string, string>,
+    ) => {
+      const path = name === "forwarder" ? "/" : LOOKUP;
+      const { value, cores } = await withCpu(pids({ [name]: serving }), () =>
+        lookupAt(url, path, headers, seconds),
+      );
+      const requests = Object.values(value.statuses).reduce((a, b) => a + b, 0);
+      return {
+        ...value,
+        cores,
+        requests,
+        cpuUsPerRequest: cpuPerRequest(cores[name], value.seconds, requests),
+      };
+    };
     const measureGateway = async () => {
       const logBefore = gateway.logBytes();
-      const { value, cores } = await withCpu(pids({ gateway: gatewayProcesses }), () =>
-        lookupAt(gateway.url, LOOKUP, bearer(tLoad as string), seconds),
+      const measured = await measureLookups(
+        "gateway",
+        gatewayProcesses,
+        gateway.url,
+        bearer(tLoad as string),
       );
-      const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
       return {
-        ...value,
-        cores,
-        cpuUsPerRequest: cpuPerRequest(cores.gateway, value.seconds, count),
-        logBytesPerRequest: Math.round((gateway.logBytes() - logBefore) / count),
+        ...measured,
+        logBytesPerRequest: Math.round((gateway.logBytes() - logBefore) / measured.requests),
       };
     };
-    const measureForwarder = async (target = forwarder) => {
-      const { value, cores } = await withCpu(pids({ forwarder: { tree: target.pid } }), () =>
-        lookupAt(target.url, "/", {}, seconds),
-      );
-      const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
-      return {
-        ...value,
-        cores,
-        cpuUsPerRequest: cpuPerRequest(cores.forwarder, value.seconds, count),
-      };
-    };
+    const measureForwarder = (target = forwarder) =>
+      measureLookups("forwarder", { tree: target.pid }, target.url, {});
     log(`  identity lookup at ${connections} connections: gateway and bare forwarder`);
     // Alternate the order between runs so neither side always goes first.
     let gw: Awaited<ReturnType<typeof measureGateway>>;
@@ -365,17 +375,8 @@ async function oneRun(
     }
     // The framework's floor last: it only explains the gap, it is no floor of the issue's.
     const onHono = await measureForwarder(honoForwarder);
-    const measureHandWired = async (floor: (typeof handWiredFloors)[number]) => {
-      const { value, cores } = await withCpu(pids({ handWired: floor.pid }), () =>
-        lookupAt(floor.url, LOOKUP, bearer(tLoad as string), seconds),
-      );
-      const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
-      return {
-        ...value,
-        cores,
-        cpuUsPerRequest: cpuPerRequest(cores.handWired, value.seconds, count),
-      };
-    };
+    const measureHandWired = (floor: (typeof handWiredFloors)[number]) =>
+      measureLookups("handWired", floor.pid, floor.url, bearer(tLoad as string));
     const [full, without] = handWiredFloors;
     const handWired = full && (await measureHandWired(full));
     const handWiredWithout = without && (await measureHandWired(without));
