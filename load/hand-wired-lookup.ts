@@ -24,6 +24,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { auditSource } from "../gateway/src/enrolments/source-statuses.ts";
+import { API_SECURITY_HEADERS as SECURITY_HEADERS } from "../gateway/src/http/answer-headers.ts";
 import { createJsonLogger } from "../gateway/src/logging/logger.ts";
 import { rateLimitHeaders, windowsOf } from "../gateway/src/middleware/rate-limit.ts";
 import { buildNodeServices } from "../gateway/src/node/build-services.ts";
@@ -37,16 +38,6 @@ import { readBody } from "./lib/read-body.ts";
 const OMITTABLE = ["rate-limit", "audit", "access-log"] as const;
 const LOOKUP_PATH = "/v1/identity/lookup";
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
-/** The headers the gateway's security middleware puts on an API answer. */
-const SECURITY_HEADERS = {
-  "X-Content-Type-Options": "nosniff",
-  "X-Frame-Options": "DENY",
-  "Referrer-Policy": "no-referrer",
-  "Cross-Origin-Resource-Policy": "same-origin",
-  "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-  "Cache-Control": "no-store",
-};
 /** What the benchmark's own load client asks for; the hand-wired floor answers nothing else. */
 const ONE_ROUTE_ONLY = "The hand-wired lookup answers POST /v1/identity/lookup only.";
 

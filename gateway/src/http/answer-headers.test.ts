@@ -4,7 +4,7 @@ import type { GatewayEnv } from "../env.ts";
 import { handleError } from "../errors/handler.ts";
 import { ProblemError } from "../errors/problem.ts";
 import { securityHeaders } from "../middleware/security-headers.ts";
-import { answerJson, setAnswerHeaders } from "./answer-headers.ts";
+import { API_SECURITY_HEADERS, answerJson, setAnswerHeaders } from "./answer-headers.ts";
 
 /** A small app with the gateway's finishing middleware and a request's own fields set early. */
 function app(): Hono<GatewayEnv> {
@@ -18,6 +18,7 @@ function app(): Hono<GatewayEnv> {
   app.get("/record", (c) =>
     answerJson(c, { ok: true }, 200, { "Cache-Control": "private", "X-Frame-Options": "ALLOW" }),
   );
+  app.get("/plain", (c) => answerJson(c, { ok: true }, 200));
   app.get("/json", (c) => {
     c.header("Cache-Control", "public, max-age=60");
     c.header("x-request-id", "route-own");
@@ -46,6 +47,14 @@ describe("answer headers", () => {
     expect(response.headers.get("content-security-policy")).toBe(
       "default-src 'none'; frame-ancestors 'none'",
     );
+  });
+
+  it("lists, as API_SECURITY_HEADERS, exactly the security headers of a plain answer", async () => {
+    const response = await app().request("/plain");
+    for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) {
+      expect(response.headers.get(name), name).toBe(value);
+    }
+    expect(Object.keys(API_SECURITY_HEADERS)).toHaveLength(7);
   });
 
   it("completes a response built another way without overriding the route's own fields", async () => {

@@ -40,6 +40,9 @@ const DEFAULTS: AnswerHeaders = {
   "cache-control": "no-store",
 };
 
+/** Every security header an API answer carries when its route sets none of its own. */
+export const API_SECURITY_HEADERS: Readonly<AnswerHeaders> = Object.assign({}, DEFAULTS, ENFORCED);
+
 /** Answers built from the record, which need nothing merged afterwards. */
 const builtFromRecord = new WeakSet<Response>();
 
