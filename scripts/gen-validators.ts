@@ -5,7 +5,7 @@
  * modules are plain code, checked in, and compared with this output by CI.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import Ajv2020 from "ajv/dist/2020.js";
+import Ajv from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { type ZodType, z } from "zod";
 import { AuditRecordInputSchema } from "../gateway/src/stores/audit/record.ts";
@@ -36,7 +36,7 @@ const MODULES: readonly ValidatorModule[] = [
 ];
 
 function generate({ source, helpers, schemas }: ValidatorModule): string {
-  const ajv = new Ajv2020({
+  const ajv = new Ajv({
     code: { source: true, esm: true, lines: true },
     // Judge as zod judges: string lengths in code points (Ajv's default), patterns as plain
     // (non-`u`) RegExps; schemas/src/precompiled.test.ts holds the two to the same verdicts.
@@ -49,12 +49,12 @@ function generate({ source, helpers, schemas }: ValidatorModule): string {
   const exports: Record<string, string> = {};
   for (const [name, schema] of Object.entries(schemas)) {
     const { $schema: _dialect, ...body } = z.toJSONSchema(schema, {
-      target: "draft-2020-12",
+      target: "draft-7",
       io: "input",
     });
     // An accepted value is returned as it is, so zod must have nothing to add to it: no defaults,
     // transforms or coercions, which would make its input and output shapes differ.
-    const output = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output" });
+    const output = z.toJSONSchema(schema, { target: "draft-7", io: "output" });
     if (JSON.stringify({ $schema: _dialect, ...body }) !== JSON.stringify(output)) {
       throw new Error(`${name}: zod changes what it parses; a precompiled check cannot stand in`);
     }

@@ -2,37 +2,30 @@
 // Precompiled checks for the zod schemas of the request path; zod stays the judge of what fails.
 import { codePointLength } from "./precompiled.ts";
 "use strict";
-export const validatePerson = validate20;
-const schema31 = {"type":"object","properties":{"nik":{"type":"string","pattern":"^\\d{16}$"},"familyCardNumber":{"type":"string","pattern":"^\\d{16}$"},"fullName":{"type":"string"},"birthPlace":{"type":"string"},"birthDate":{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},"sex":{"type":"string","enum":["MALE","FEMALE"]},"religion":{"type":"string","enum":["ISLAM","KRISTEN","KATOLIK","HINDU","BUDDHA","KONGHUCU","KEPERCAYAAN"]},"maritalStatus":{"type":"string","enum":["BELUM_KAWIN","KAWIN","CERAI_HIDUP","CERAI_MATI"]},"familyRelationship":{"type":"string","enum":["KEPALA_KELUARGA","SUAMI","ISTRI","ANAK","MENANTU","CUCU","ORANG_TUA","MERTUA","FAMILI_LAIN","PEMBANTU","LAINNYA"]},"education":{"type":"string"},"occupation":{"type":"string"},"motherName":{"type":"string"},"address":{"type":"object","properties":{"street":{"type":"string"},"rt":{"type":"string","pattern":"^\\d{3}$"},"rw":{"type":"string","pattern":"^\\d{3}$"},"village":{"type":"object","properties":{"code":{"type":"string","pattern":"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},"name":{"type":"string"}},"required":["code","name"],"additionalProperties":false},"district":{"type":"object","properties":{"code":{"type":"string","pattern":"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},"name":{"type":"string"}},"required":["code","name"],"additionalProperties":false},"regency":{"type":"object","properties":{"code":{"type":"string","pattern":"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},"name":{"type":"string"}},"required":["code","name"],"additionalProperties":false},"province":{"type":"object","properties":{"code":{"type":"string","pattern":"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},"name":{"type":"string"}},"required":["code","name"],"additionalProperties":false}},"required":["street","rt","rw","village","district","regency","province"],"additionalProperties":false},"lifeStatus":{"type":"string","enum":["ALIVE","DECEASED"]}},"required":["nik","familyCardNumber","fullName","birthPlace","birthDate","sex","religion","maritalStatus","familyRelationship","education","occupation","motherName","address","lifeStatus"],"additionalProperties":false,"$id":"urn:simpul:validator:validatePerson"};
-const func1 = Object.prototype.hasOwnProperty;
-const pattern4 = new RegExp("^\\d{16}$", "");
-const pattern6 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$", "");
-const pattern7 = new RegExp("^\\d{3}$", "");
-const pattern9 = new RegExp("^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$", "");
+export const validatePerson = validate10;
+const schema11 = {"type":"object","properties":{"nik":{"type":"string","pattern":"^\\d{16}$"},"familyCardNumber":{"type":"string","pattern":"^\\d{16}$"},"fullName":{"type":"string"},"birthPlace":{"type":"string"},"birthDate":{"type":"string","format":"date","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},"sex":{"type":"string","enum":["MALE","FEMALE"]},"religion":{"type":"string","enum":["ISLAM","KRISTEN","KATOLIK","HINDU","BUDDHA","KONGHUCU","KEPERCAYAAN"]},"maritalStatus":{"type":"string","enum":["BELUM_KAWIN","KAWIN","CERAI_HIDUP","CERAI_MATI"]},"familyRelationship":{"type":"string","enum":["KEPALA_KELUARGA","SUAMI","ISTRI","ANAK","MENANTU","CUCU","ORANG_TUA","MERTUA","FAMILI_LAIN","PEMBANTU","LAINNYA"]},"education":{"type":"string"},"occupation":{"type":"string"},"motherName":{"type":"string"},"address":{"type":"object","properties":{"street":{"type":"string"},"rt":{"type":"string","pattern":"^\\d{3}$"},"rw":{"type":"string","pattern":"^\\d{3}$"},"village":{"type":"object","properties":{"code":{"type":"string","pattern":"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},"name":{"type":"string"}},"required":["code","name"],"additionalProperties":false},"district":{"type":"object","properties":{"code":{"type":"string","pattern":"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},"name":{"type":"string"}},"required":["code","name"],"additionalProperties":false},"regency":{"type":"object","properties":{"code":{"type":"string","pattern":"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},"name":{"type":"string"}},"required":["code","name"],"additionalProperties":false},"province":{"type":"object","properties":{"code":{"type":"string","pattern":"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},"name":{"type":"string"}},"required":["code","name"],"additionalProperties":false}},"required":["street","rt","rw","village","district","regency","province"],"additionalProperties":false},"lifeStatus":{"type":"string","enum":["ALIVE","DECEASED"]}},"required":["nik","familyCardNumber","fullName","birthPlace","birthDate","sex","religion","maritalStatus","familyRelationship","education","occupation","motherName","address","lifeStatus"],"additionalProperties":false,"$id":"urn:simpul:validator:validatePerson"};
+const func2 = Object.prototype.hasOwnProperty;
+const pattern0 = new RegExp("^\\d{16}$", "");
+const pattern2 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$", "");
+const pattern3 = new RegExp("^\\d{3}$", "");
+const pattern5 = new RegExp("^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$", "");
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:simpul:validator:validatePerson" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate20.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((((((((((data.nik === undefined) && (missing0 = "nik")) || ((data.familyCardNumber === undefined) && (missing0 = "familyCardNumber"))) || ((data.fullName === undefined) && (missing0 = "fullName"))) || ((data.birthPlace === undefined) && (missing0 = "birthPlace"))) || ((data.birthDate === undefined) && (missing0 = "birthDate"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.religion === undefined) && (missing0 = "religion"))) || ((data.maritalStatus === undefined) && (missing0 = "maritalStatus"))) || ((data.familyRelationship === undefined) && (missing0 = "familyRelationship"))) || ((data.education === undefined) && (missing0 = "education"))) || ((data.occupation === undefined) && (missing0 = "occupation"))) || ((data.motherName === undefined) && (missing0 = "motherName"))) || ((data.address === undefined) && (missing0 = "address"))) || ((data.lifeStatus === undefined) && (missing0 = "lifeStatus"))){
-validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema31.properties, key0))){
-validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func2.call(schema11.properties, key0))){
+validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -43,13 +36,13 @@ let data0 = data.nik;
 const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(!pattern4.test(data0)){
-validate20.errors = [{instancePath:instancePath+"/nik",schemaPath:"#/properties/nik/pattern",keyword:"pattern",params:{pattern: "^\\d{16}$"},message:"must match pattern \""+"^\\d{16}$"+"\""}];
+if(!pattern0.test(data0)){
+validate10.errors = [{instancePath:instancePath+"/nik",schemaPath:"#/properties/nik/pattern",keyword:"pattern",params:{pattern: "^\\d{16}$"},message:"must match pattern \""+"^\\d{16}$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/nik",schemaPath:"#/properties/nik/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/nik",schemaPath:"#/properties/nik/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -64,13 +57,13 @@ let data1 = data.familyCardNumber;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-validate20.errors = [{instancePath:instancePath+"/familyCardNumber",schemaPath:"#/properties/familyCardNumber/pattern",keyword:"pattern",params:{pattern: "^\\d{16}$"},message:"must match pattern \""+"^\\d{16}$"+"\""}];
+if(!pattern0.test(data1)){
+validate10.errors = [{instancePath:instancePath+"/familyCardNumber",schemaPath:"#/properties/familyCardNumber/pattern",keyword:"pattern",params:{pattern: "^\\d{16}$"},message:"must match pattern \""+"^\\d{16}$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/familyCardNumber",schemaPath:"#/properties/familyCardNumber/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/familyCardNumber",schemaPath:"#/properties/familyCardNumber/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -83,7 +76,7 @@ if(valid0){
 if(data.fullName !== undefined){
 const _errs6 = errors;
 if(typeof data.fullName !== "string"){
-validate20.errors = [{instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/fullName",schemaPath:"#/properties/fullName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -95,7 +88,7 @@ if(valid0){
 if(data.birthPlace !== undefined){
 const _errs8 = errors;
 if(typeof data.birthPlace !== "string"){
-validate20.errors = [{instancePath:instancePath+"/birthPlace",schemaPath:"#/properties/birthPlace/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/birthPlace",schemaPath:"#/properties/birthPlace/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -110,13 +103,13 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data4 === "string"){
-if(!pattern6.test(data4)){
-validate20.errors = [{instancePath:instancePath+"/birthDate",schemaPath:"#/properties/birthDate/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},message:"must match pattern \""+"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"+"\""}];
+if(!pattern2.test(data4)){
+validate10.errors = [{instancePath:instancePath+"/birthDate",schemaPath:"#/properties/birthDate/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"},message:"must match pattern \""+"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/birthDate",schemaPath:"#/properties/birthDate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/birthDate",schemaPath:"#/properties/birthDate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -131,11 +124,11 @@ if(data.sex !== undefined){
 let data5 = data.sex;
 const _errs12 = errors;
 if(typeof data5 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data5 === "MALE") || (data5 === "FEMALE"))){
-validate20.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema31.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate10.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema11.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -148,11 +141,11 @@ if(data.religion !== undefined){
 let data6 = data.religion;
 const _errs14 = errors;
 if(typeof data6 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/religion",schemaPath:"#/properties/religion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/religion",schemaPath:"#/properties/religion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((data6 === "ISLAM") || (data6 === "KRISTEN")) || (data6 === "KATOLIK")) || (data6 === "HINDU")) || (data6 === "BUDDHA")) || (data6 === "KONGHUCU")) || (data6 === "KEPERCAYAAN"))){
-validate20.errors = [{instancePath:instancePath+"/religion",schemaPath:"#/properties/religion/enum",keyword:"enum",params:{allowedValues: schema31.properties.religion.enum},message:"must be equal to one of the allowed values"}];
+validate10.errors = [{instancePath:instancePath+"/religion",schemaPath:"#/properties/religion/enum",keyword:"enum",params:{allowedValues: schema11.properties.religion.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -165,11 +158,11 @@ if(data.maritalStatus !== undefined){
 let data7 = data.maritalStatus;
 const _errs16 = errors;
 if(typeof data7 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/maritalStatus",schemaPath:"#/properties/maritalStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/maritalStatus",schemaPath:"#/properties/maritalStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((data7 === "BELUM_KAWIN") || (data7 === "KAWIN")) || (data7 === "CERAI_HIDUP")) || (data7 === "CERAI_MATI"))){
-validate20.errors = [{instancePath:instancePath+"/maritalStatus",schemaPath:"#/properties/maritalStatus/enum",keyword:"enum",params:{allowedValues: schema31.properties.maritalStatus.enum},message:"must be equal to one of the allowed values"}];
+validate10.errors = [{instancePath:instancePath+"/maritalStatus",schemaPath:"#/properties/maritalStatus/enum",keyword:"enum",params:{allowedValues: schema11.properties.maritalStatus.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -182,11 +175,11 @@ if(data.familyRelationship !== undefined){
 let data8 = data.familyRelationship;
 const _errs18 = errors;
 if(typeof data8 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/familyRelationship",schemaPath:"#/properties/familyRelationship/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/familyRelationship",schemaPath:"#/properties/familyRelationship/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((((((data8 === "KEPALA_KELUARGA") || (data8 === "SUAMI")) || (data8 === "ISTRI")) || (data8 === "ANAK")) || (data8 === "MENANTU")) || (data8 === "CUCU")) || (data8 === "ORANG_TUA")) || (data8 === "MERTUA")) || (data8 === "FAMILI_LAIN")) || (data8 === "PEMBANTU")) || (data8 === "LAINNYA"))){
-validate20.errors = [{instancePath:instancePath+"/familyRelationship",schemaPath:"#/properties/familyRelationship/enum",keyword:"enum",params:{allowedValues: schema31.properties.familyRelationship.enum},message:"must be equal to one of the allowed values"}];
+validate10.errors = [{instancePath:instancePath+"/familyRelationship",schemaPath:"#/properties/familyRelationship/enum",keyword:"enum",params:{allowedValues: schema11.properties.familyRelationship.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -198,7 +191,7 @@ if(valid0){
 if(data.education !== undefined){
 const _errs20 = errors;
 if(typeof data.education !== "string"){
-validate20.errors = [{instancePath:instancePath+"/education",schemaPath:"#/properties/education/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/education",schemaPath:"#/properties/education/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -210,7 +203,7 @@ if(valid0){
 if(data.occupation !== undefined){
 const _errs22 = errors;
 if(typeof data.occupation !== "string"){
-validate20.errors = [{instancePath:instancePath+"/occupation",schemaPath:"#/properties/occupation/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/occupation",schemaPath:"#/properties/occupation/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -222,7 +215,7 @@ if(valid0){
 if(data.motherName !== undefined){
 const _errs24 = errors;
 if(typeof data.motherName !== "string"){
-validate20.errors = [{instancePath:instancePath+"/motherName",schemaPath:"#/properties/motherName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/motherName",schemaPath:"#/properties/motherName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -238,14 +231,14 @@ if(errors === _errs26){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 let missing1;
 if((((((((data12.street === undefined) && (missing1 = "street")) || ((data12.rt === undefined) && (missing1 = "rt"))) || ((data12.rw === undefined) && (missing1 = "rw"))) || ((data12.village === undefined) && (missing1 = "village"))) || ((data12.district === undefined) && (missing1 = "district"))) || ((data12.regency === undefined) && (missing1 = "regency"))) || ((data12.province === undefined) && (missing1 = "province"))){
-validate20.errors = [{instancePath:instancePath+"/address",schemaPath:"#/properties/address/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate10.errors = [{instancePath:instancePath+"/address",schemaPath:"#/properties/address/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs28 = errors;
 for(const key1 in data12){
 if(!(((((((key1 === "street") || (key1 === "rt")) || (key1 === "rw")) || (key1 === "village")) || (key1 === "district")) || (key1 === "regency")) || (key1 === "province"))){
-validate20.errors = [{instancePath:instancePath+"/address",schemaPath:"#/properties/address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/address",schemaPath:"#/properties/address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -254,7 +247,7 @@ if(_errs28 === errors){
 if(data12.street !== undefined){
 const _errs29 = errors;
 if(typeof data12.street !== "string"){
-validate20.errors = [{instancePath:instancePath+"/address/street",schemaPath:"#/properties/address/properties/street/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/street",schemaPath:"#/properties/address/properties/street/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs29 === errors;
@@ -268,13 +261,13 @@ let data14 = data12.rt;
 const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data14 === "string"){
-if(!pattern7.test(data14)){
-validate20.errors = [{instancePath:instancePath+"/address/rt",schemaPath:"#/properties/address/properties/rt/pattern",keyword:"pattern",params:{pattern: "^\\d{3}$"},message:"must match pattern \""+"^\\d{3}$"+"\""}];
+if(!pattern3.test(data14)){
+validate10.errors = [{instancePath:instancePath+"/address/rt",schemaPath:"#/properties/address/properties/rt/pattern",keyword:"pattern",params:{pattern: "^\\d{3}$"},message:"must match pattern \""+"^\\d{3}$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/rt",schemaPath:"#/properties/address/properties/rt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/rt",schemaPath:"#/properties/address/properties/rt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -289,13 +282,13 @@ let data15 = data12.rw;
 const _errs33 = errors;
 if(errors === _errs33){
 if(typeof data15 === "string"){
-if(!pattern7.test(data15)){
-validate20.errors = [{instancePath:instancePath+"/address/rw",schemaPath:"#/properties/address/properties/rw/pattern",keyword:"pattern",params:{pattern: "^\\d{3}$"},message:"must match pattern \""+"^\\d{3}$"+"\""}];
+if(!pattern3.test(data15)){
+validate10.errors = [{instancePath:instancePath+"/address/rw",schemaPath:"#/properties/address/properties/rw/pattern",keyword:"pattern",params:{pattern: "^\\d{3}$"},message:"must match pattern \""+"^\\d{3}$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/rw",schemaPath:"#/properties/address/properties/rw/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/rw",schemaPath:"#/properties/address/properties/rw/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -312,14 +305,14 @@ if(errors === _errs35){
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 let missing2;
 if(((data16.code === undefined) && (missing2 = "code")) || ((data16.name === undefined) && (missing2 = "name"))){
-validate20.errors = [{instancePath:instancePath+"/address/village",schemaPath:"#/properties/address/properties/village/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate10.errors = [{instancePath:instancePath+"/address/village",schemaPath:"#/properties/address/properties/village/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs37 = errors;
 for(const key2 in data16){
 if(!((key2 === "code") || (key2 === "name"))){
-validate20.errors = [{instancePath:instancePath+"/address/village",schemaPath:"#/properties/address/properties/village/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/address/village",schemaPath:"#/properties/address/properties/village/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -330,13 +323,13 @@ let data17 = data16.code;
 const _errs38 = errors;
 if(errors === _errs38){
 if(typeof data17 === "string"){
-if(!pattern9.test(data17)){
-validate20.errors = [{instancePath:instancePath+"/address/village/code",schemaPath:"#/properties/address/properties/village/properties/code/pattern",keyword:"pattern",params:{pattern: "^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},message:"must match pattern \""+"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"+"\""}];
+if(!pattern5.test(data17)){
+validate10.errors = [{instancePath:instancePath+"/address/village/code",schemaPath:"#/properties/address/properties/village/properties/code/pattern",keyword:"pattern",params:{pattern: "^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},message:"must match pattern \""+"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/village/code",schemaPath:"#/properties/address/properties/village/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/village/code",schemaPath:"#/properties/address/properties/village/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -349,7 +342,7 @@ if(valid2){
 if(data16.name !== undefined){
 const _errs40 = errors;
 if(typeof data16.name !== "string"){
-validate20.errors = [{instancePath:instancePath+"/address/village/name",schemaPath:"#/properties/address/properties/village/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/village/name",schemaPath:"#/properties/address/properties/village/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs40 === errors;
@@ -362,7 +355,7 @@ var valid2 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/village",schemaPath:"#/properties/address/properties/village/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/address/village",schemaPath:"#/properties/address/properties/village/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -379,14 +372,14 @@ if(errors === _errs42){
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 let missing3;
 if(((data19.code === undefined) && (missing3 = "code")) || ((data19.name === undefined) && (missing3 = "name"))){
-validate20.errors = [{instancePath:instancePath+"/address/district",schemaPath:"#/properties/address/properties/district/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate10.errors = [{instancePath:instancePath+"/address/district",schemaPath:"#/properties/address/properties/district/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs44 = errors;
 for(const key3 in data19){
 if(!((key3 === "code") || (key3 === "name"))){
-validate20.errors = [{instancePath:instancePath+"/address/district",schemaPath:"#/properties/address/properties/district/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/address/district",schemaPath:"#/properties/address/properties/district/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -397,13 +390,13 @@ let data20 = data19.code;
 const _errs45 = errors;
 if(errors === _errs45){
 if(typeof data20 === "string"){
-if(!pattern9.test(data20)){
-validate20.errors = [{instancePath:instancePath+"/address/district/code",schemaPath:"#/properties/address/properties/district/properties/code/pattern",keyword:"pattern",params:{pattern: "^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},message:"must match pattern \""+"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"+"\""}];
+if(!pattern5.test(data20)){
+validate10.errors = [{instancePath:instancePath+"/address/district/code",schemaPath:"#/properties/address/properties/district/properties/code/pattern",keyword:"pattern",params:{pattern: "^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},message:"must match pattern \""+"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/district/code",schemaPath:"#/properties/address/properties/district/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/district/code",schemaPath:"#/properties/address/properties/district/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -416,7 +409,7 @@ if(valid3){
 if(data19.name !== undefined){
 const _errs47 = errors;
 if(typeof data19.name !== "string"){
-validate20.errors = [{instancePath:instancePath+"/address/district/name",schemaPath:"#/properties/address/properties/district/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/district/name",schemaPath:"#/properties/address/properties/district/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs47 === errors;
@@ -429,7 +422,7 @@ var valid3 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/district",schemaPath:"#/properties/address/properties/district/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/address/district",schemaPath:"#/properties/address/properties/district/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -446,14 +439,14 @@ if(errors === _errs49){
 if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
 let missing4;
 if(((data22.code === undefined) && (missing4 = "code")) || ((data22.name === undefined) && (missing4 = "name"))){
-validate20.errors = [{instancePath:instancePath+"/address/regency",schemaPath:"#/properties/address/properties/regency/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+validate10.errors = [{instancePath:instancePath+"/address/regency",schemaPath:"#/properties/address/properties/regency/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
 const _errs51 = errors;
 for(const key4 in data22){
 if(!((key4 === "code") || (key4 === "name"))){
-validate20.errors = [{instancePath:instancePath+"/address/regency",schemaPath:"#/properties/address/properties/regency/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/address/regency",schemaPath:"#/properties/address/properties/regency/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -464,13 +457,13 @@ let data23 = data22.code;
 const _errs52 = errors;
 if(errors === _errs52){
 if(typeof data23 === "string"){
-if(!pattern9.test(data23)){
-validate20.errors = [{instancePath:instancePath+"/address/regency/code",schemaPath:"#/properties/address/properties/regency/properties/code/pattern",keyword:"pattern",params:{pattern: "^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},message:"must match pattern \""+"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"+"\""}];
+if(!pattern5.test(data23)){
+validate10.errors = [{instancePath:instancePath+"/address/regency/code",schemaPath:"#/properties/address/properties/regency/properties/code/pattern",keyword:"pattern",params:{pattern: "^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},message:"must match pattern \""+"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/regency/code",schemaPath:"#/properties/address/properties/regency/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/regency/code",schemaPath:"#/properties/address/properties/regency/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -483,7 +476,7 @@ if(valid4){
 if(data22.name !== undefined){
 const _errs54 = errors;
 if(typeof data22.name !== "string"){
-validate20.errors = [{instancePath:instancePath+"/address/regency/name",schemaPath:"#/properties/address/properties/regency/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/regency/name",schemaPath:"#/properties/address/properties/regency/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs54 === errors;
@@ -496,7 +489,7 @@ var valid4 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/regency",schemaPath:"#/properties/address/properties/regency/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/address/regency",schemaPath:"#/properties/address/properties/regency/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -513,14 +506,14 @@ if(errors === _errs56){
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing5;
 if(((data25.code === undefined) && (missing5 = "code")) || ((data25.name === undefined) && (missing5 = "name"))){
-validate20.errors = [{instancePath:instancePath+"/address/province",schemaPath:"#/properties/address/properties/province/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate10.errors = [{instancePath:instancePath+"/address/province",schemaPath:"#/properties/address/properties/province/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 const _errs58 = errors;
 for(const key5 in data25){
 if(!((key5 === "code") || (key5 === "name"))){
-validate20.errors = [{instancePath:instancePath+"/address/province",schemaPath:"#/properties/address/properties/province/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/address/province",schemaPath:"#/properties/address/properties/province/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -531,13 +524,13 @@ let data26 = data25.code;
 const _errs59 = errors;
 if(errors === _errs59){
 if(typeof data26 === "string"){
-if(!pattern9.test(data26)){
-validate20.errors = [{instancePath:instancePath+"/address/province/code",schemaPath:"#/properties/address/properties/province/properties/code/pattern",keyword:"pattern",params:{pattern: "^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},message:"must match pattern \""+"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"+"\""}];
+if(!pattern5.test(data26)){
+validate10.errors = [{instancePath:instancePath+"/address/province/code",schemaPath:"#/properties/address/properties/province/properties/code/pattern",keyword:"pattern",params:{pattern: "^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"},message:"must match pattern \""+"^\\d{2}(\\d{2}(\\d{2}(\\d{4})?)?)?$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/province/code",schemaPath:"#/properties/address/properties/province/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/province/code",schemaPath:"#/properties/address/properties/province/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -550,7 +543,7 @@ if(valid5){
 if(data25.name !== undefined){
 const _errs61 = errors;
 if(typeof data25.name !== "string"){
-validate20.errors = [{instancePath:instancePath+"/address/province/name",schemaPath:"#/properties/address/properties/province/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/address/province/name",schemaPath:"#/properties/address/properties/province/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs61 === errors;
@@ -563,7 +556,7 @@ var valid5 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address/province",schemaPath:"#/properties/address/properties/province/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/address/province",schemaPath:"#/properties/address/properties/province/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -582,7 +575,7 @@ var valid1 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -596,11 +589,11 @@ if(data.lifeStatus !== undefined){
 let data28 = data.lifeStatus;
 const _errs63 = errors;
 if(typeof data28 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/lifeStatus",schemaPath:"#/properties/lifeStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/lifeStatus",schemaPath:"#/properties/lifeStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data28 === "ALIVE") || (data28 === "DECEASED"))){
-validate20.errors = [{instancePath:instancePath+"/lifeStatus",schemaPath:"#/properties/lifeStatus/enum",keyword:"enum",params:{allowedValues: schema31.properties.lifeStatus.enum},message:"must be equal to one of the allowed values"}];
+validate10.errors = [{instancePath:instancePath+"/lifeStatus",schemaPath:"#/properties/lifeStatus/enum",keyword:"enum",params:{allowedValues: schema11.properties.lifeStatus.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs63 === errors;
@@ -625,30 +618,22 @@ var valid0 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate20.errors = vErrors;
+validate10.errors = vErrors;
 return errors === 0;
 }
-validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateProgramEnrolments = validate21;
-const schema32 = {"type":"array","items":{"type":"object","properties":{"program":{"type":"string","enum":["PKH","BPNT","PBI","BST","PRAKERJA","BSU","BPUM"]},"enrolled":{"type":["boolean","null"]},"status":{"type":"string","enum":["ACTIVE","INACTIVE","PAID","NOT_ENROLLED","UNKNOWN"]},"period":{"type":["string","null"]},"source":{"type":"string","enum":["kemensos","kemnaker","kemenkopukm"]},"asOf":{"anyOf":[{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},{"type":"null"}]},"details":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["program","enrolled","status","period","source","asOf"],"additionalProperties":false},"$id":"urn:simpul:validator:validateProgramEnrolments"};
-const pattern13 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$", "");
+export const validateProgramEnrolments = validate11;
+const schema12 = {"type":"array","items":{"type":"object","properties":{"program":{"type":"string","enum":["PKH","BPNT","PBI","BST","PRAKERJA","BSU","BPUM"]},"enrolled":{"type":["boolean","null"]},"status":{"type":"string","enum":["ACTIVE","INACTIVE","PAID","NOT_ENROLLED","UNKNOWN"]},"period":{"type":["string","null"]},"source":{"type":"string","enum":["kemensos","kemnaker","kemenkopukm"]},"asOf":{"anyOf":[{"type":"string","format":"date-time","pattern":"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},{"type":"null"}]},"details":{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":["string","number","boolean"]}}},"required":["program","enrolled","status","period","source","asOf"],"additionalProperties":false},"$id":"urn:simpul:validator:validateProgramEnrolments"};
+const pattern9 = new RegExp("^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$", "");
 
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:simpul:validator:validateProgramEnrolments" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate21.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(errors === 0){
 if(Array.isArray(data)){
 var valid0 = true;
@@ -660,14 +645,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((((((data0.program === undefined) && (missing0 = "program")) || ((data0.enrolled === undefined) && (missing0 = "enrolled"))) || ((data0.status === undefined) && (missing0 = "status"))) || ((data0.period === undefined) && (missing0 = "period"))) || ((data0.source === undefined) && (missing0 = "source"))) || ((data0.asOf === undefined) && (missing0 = "asOf"))){
-validate21.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs3 = errors;
 for(const key0 in data0){
 if(!(((((((key0 === "program") || (key0 === "enrolled")) || (key0 === "status")) || (key0 === "period")) || (key0 === "source")) || (key0 === "asOf")) || (key0 === "details"))){
-validate21.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -677,11 +662,11 @@ if(data0.program !== undefined){
 let data1 = data0.program;
 const _errs4 = errors;
 if(typeof data1 !== "string"){
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/program",schemaPath:"#/items/properties/program/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/program",schemaPath:"#/items/properties/program/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((data1 === "PKH") || (data1 === "BPNT")) || (data1 === "PBI")) || (data1 === "BST")) || (data1 === "PRAKERJA")) || (data1 === "BSU")) || (data1 === "BPUM"))){
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/program",schemaPath:"#/items/properties/program/enum",keyword:"enum",params:{allowedValues: schema32.items.properties.program.enum},message:"must be equal to one of the allowed values"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/program",schemaPath:"#/items/properties/program/enum",keyword:"enum",params:{allowedValues: schema12.items.properties.program.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -694,7 +679,7 @@ if(data0.enrolled !== undefined){
 let data2 = data0.enrolled;
 const _errs6 = errors;
 if((typeof data2 !== "boolean") && (data2 !== null)){
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/enrolled",schemaPath:"#/items/properties/enrolled/type",keyword:"type",params:{type: schema32.items.properties.enrolled.type},message:"must be boolean,null"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/enrolled",schemaPath:"#/items/properties/enrolled/type",keyword:"type",params:{type: schema12.items.properties.enrolled.type},message:"must be boolean,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -707,11 +692,11 @@ if(data0.status !== undefined){
 let data3 = data0.status;
 const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((data3 === "ACTIVE") || (data3 === "INACTIVE")) || (data3 === "PAID")) || (data3 === "NOT_ENROLLED")) || (data3 === "UNKNOWN"))){
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/enum",keyword:"enum",params:{allowedValues: schema32.items.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/enum",keyword:"enum",params:{allowedValues: schema12.items.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -724,7 +709,7 @@ if(data0.period !== undefined){
 let data4 = data0.period;
 const _errs10 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/period",schemaPath:"#/items/properties/period/type",keyword:"type",params:{type: schema32.items.properties.period.type},message:"must be string,null"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/period",schemaPath:"#/items/properties/period/type",keyword:"type",params:{type: schema12.items.properties.period.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -737,11 +722,11 @@ if(data0.source !== undefined){
 let data5 = data0.source;
 const _errs12 = errors;
 if(typeof data5 !== "string"){
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data5 === "kemensos") || (data5 === "kemnaker")) || (data5 === "kemenkopukm"))){
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/enum",keyword:"enum",params:{allowedValues: schema32.items.properties.source.enum},message:"must be equal to one of the allowed values"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/enum",keyword:"enum",params:{allowedValues: schema12.items.properties.source.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -759,7 +744,7 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(errors === _errs16){
 if(typeof data6 === "string"){
-if(!pattern13.test(data6)){
+if(!pattern9.test(data6)){
 const err0 = {instancePath:instancePath+"/" + i0+"/asOf",schemaPath:"#/items/properties/asOf/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"},message:"must match pattern \""+"^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -784,6 +769,7 @@ errors++;
 }
 var _valid0 = _errs16 === errors;
 valid2 = valid2 || _valid0;
+if(!valid2){
 const _errs18 = errors;
 if(data6 !== null){
 const err2 = {instancePath:instancePath+"/" + i0+"/asOf",schemaPath:"#/items/properties/asOf/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
@@ -797,6 +783,7 @@ errors++;
 }
 var _valid0 = _errs18 === errors;
 valid2 = valid2 || _valid0;
+}
 if(!valid2){
 const err3 = {instancePath:instancePath+"/" + i0+"/asOf",schemaPath:"#/items/properties/asOf/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
@@ -806,7 +793,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate21.errors = vErrors;
+validate11.errors = vErrors;
 return false;
 }
 else {
@@ -853,7 +840,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate21.errors = vErrors;
+validate11.errors = vErrors;
 return false;
 break;
 }
@@ -863,7 +850,7 @@ for(const key2 in data7){
 let data8 = data7[key2];
 const _errs25 = errors;
 if(((typeof data8 !== "string") && (!(typeof data8 == "number"))) && (typeof data8 !== "boolean")){
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/items/properties/details/additionalProperties/type",keyword:"type",params:{type: schema32.items.properties.details.additionalProperties.type},message:"must be string,number,boolean"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/details/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/items/properties/details/additionalProperties/type",keyword:"type",params:{type: schema12.items.properties.details.additionalProperties.type},message:"must be string,number,boolean"}];
 return false;
 }
 var valid4 = _errs25 === errors;
@@ -874,7 +861,7 @@ break;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/" + i0+"/details",schemaPath:"#/items/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0+"/details",schemaPath:"#/items/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -893,7 +880,7 @@ var valid1 = true;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate11.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -904,12 +891,11 @@ break;
 }
 }
 else {
-validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate21.errors = vErrors;
+validate11.errors = vErrors;
 return errors === 0;
 }
-validate21.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -2,38 +2,31 @@
 // Precompiled checks for the zod schemas of the request path; zod stays the judge of what fails.
 import { codePointLength } from "../../../../schemas/src/precompiled.ts";
 "use strict";
-export const validateAuditRecordInput = validate20;
-const schema31 = {"type":"object","properties":{"requestId":{"type":"string","minLength":1,"maxLength":200},"clientId":{"type":"string","minLength":1,"maxLength":200},"purpose":{"type":"string","minLength":1,"maxLength":200},"endUserId":{"type":"string","minLength":1,"maxLength":200},"caseId":{"type":"string","minLength":1,"maxLength":200},"route":{"type":"string","pattern":"^[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)+$"},"nikHmac":{"type":"string","pattern":"^[0-9a-f]{64}$"},"nikHmacs":{"minItems":1,"maxItems":1000,"type":"array","items":{"type":"string","pattern":"^[0-9a-f]{64}$"}},"nikCount":{"type":"integer","minimum":0,"maximum":1000000},"sources":{"maxItems":20,"type":"array","items":{"type":"object","properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,39}$"},"status":{"type":"string","enum":["OK","NOT_FOUND","UNAVAILABLE","TIMEOUT","BAD_RESPONSE","CIRCUIT_OPEN","OVERLOADED","QUOTA","REJECTED"]}},"required":["id","status"],"additionalProperties":false}},"outcome":{"type":"string","enum":["RELEASED","PARTIAL","NOT_FOUND","DENIED","FAILED"]},"httpStatus":{"type":"integer","minimum":100,"maximum":599},"errorCode":{"type":"string","pattern":"^[A-Z][A-Z0-9_]{0,63}$"},"fieldsReleased":{"maxItems":100,"type":"array","items":{"type":"string","minLength":1,"maxLength":64}}},"required":["requestId","clientId","route","sources","outcome","httpStatus","fieldsReleased"],"additionalProperties":false,"$id":"urn:simpul:validator:validateAuditRecordInput"};
-const func1 = Object.prototype.hasOwnProperty;
-const func2 = codePointLength;
-const pattern4 = new RegExp("^[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)+$", "");
-const pattern5 = new RegExp("^[0-9a-f]{64}$", "");
-const pattern7 = new RegExp("^[a-z][a-z0-9-]{0,39}$", "");
-const pattern8 = new RegExp("^[A-Z][A-Z0-9_]{0,63}$", "");
+export const validateAuditRecordInput = validate10;
+const schema11 = {"type":"object","properties":{"requestId":{"type":"string","minLength":1,"maxLength":200},"clientId":{"type":"string","minLength":1,"maxLength":200},"purpose":{"type":"string","minLength":1,"maxLength":200},"endUserId":{"type":"string","minLength":1,"maxLength":200},"caseId":{"type":"string","minLength":1,"maxLength":200},"route":{"type":"string","pattern":"^[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)+$"},"nikHmac":{"type":"string","pattern":"^[0-9a-f]{64}$"},"nikHmacs":{"minItems":1,"maxItems":1000,"type":"array","items":{"type":"string","pattern":"^[0-9a-f]{64}$"}},"nikCount":{"type":"integer","minimum":0,"maximum":1000000},"sources":{"maxItems":20,"type":"array","items":{"type":"object","properties":{"id":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,39}$"},"status":{"type":"string","enum":["OK","NOT_FOUND","UNAVAILABLE","TIMEOUT","BAD_RESPONSE","CIRCUIT_OPEN","OVERLOADED","QUOTA","REJECTED"]}},"required":["id","status"],"additionalProperties":false}},"outcome":{"type":"string","enum":["RELEASED","PARTIAL","NOT_FOUND","DENIED","FAILED"]},"httpStatus":{"type":"integer","minimum":100,"maximum":599},"errorCode":{"type":"string","pattern":"^[A-Z][A-Z0-9_]{0,63}$"},"fieldsReleased":{"maxItems":100,"type":"array","items":{"type":"string","minLength":1,"maxLength":64}}},"required":["requestId","clientId","route","sources","outcome","httpStatus","fieldsReleased"],"additionalProperties":false,"$id":"urn:simpul:validator:validateAuditRecordInput"};
+const func2 = Object.prototype.hasOwnProperty;
+const func3 = codePointLength;
+const pattern0 = new RegExp("^[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)+$", "");
+const pattern1 = new RegExp("^[0-9a-f]{64}$", "");
+const pattern3 = new RegExp("^[a-z][a-z0-9-]{0,39}$", "");
+const pattern4 = new RegExp("^[A-Z][A-Z0-9_]{0,63}$", "");
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:simpul:validator:validateAuditRecordInput" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate20.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.requestId === undefined) && (missing0 = "requestId")) || ((data.clientId === undefined) && (missing0 = "clientId"))) || ((data.route === undefined) && (missing0 = "route"))) || ((data.sources === undefined) && (missing0 = "sources"))) || ((data.outcome === undefined) && (missing0 = "outcome"))) || ((data.httpStatus === undefined) && (missing0 = "httpStatus"))) || ((data.fieldsReleased === undefined) && (missing0 = "fieldsReleased"))){
-validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema31.properties, key0))){
-validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func2.call(schema11.properties, key0))){
+validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -44,19 +37,19 @@ let data0 = data.requestId;
 const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func2(data0) > 200){
-validate20.errors = [{instancePath:instancePath+"/requestId",schemaPath:"#/properties/requestId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+if(func3(data0) > 200){
+validate10.errors = [{instancePath:instancePath+"/requestId",schemaPath:"#/properties/requestId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
 return false;
 }
 else {
-if(func2(data0) < 1){
-validate20.errors = [{instancePath:instancePath+"/requestId",schemaPath:"#/properties/requestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(func3(data0) < 1){
+validate10.errors = [{instancePath:instancePath+"/requestId",schemaPath:"#/properties/requestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/requestId",schemaPath:"#/properties/requestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/requestId",schemaPath:"#/properties/requestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -71,19 +64,19 @@ let data1 = data.clientId;
 const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
-if(func2(data1) > 200){
-validate20.errors = [{instancePath:instancePath+"/clientId",schemaPath:"#/properties/clientId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+if(func3(data1) > 200){
+validate10.errors = [{instancePath:instancePath+"/clientId",schemaPath:"#/properties/clientId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
 return false;
 }
 else {
-if(func2(data1) < 1){
-validate20.errors = [{instancePath:instancePath+"/clientId",schemaPath:"#/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(func3(data1) < 1){
+validate10.errors = [{instancePath:instancePath+"/clientId",schemaPath:"#/properties/clientId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/clientId",schemaPath:"#/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/clientId",schemaPath:"#/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -98,19 +91,19 @@ let data2 = data.purpose;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func2(data2) > 200){
-validate20.errors = [{instancePath:instancePath+"/purpose",schemaPath:"#/properties/purpose/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+if(func3(data2) > 200){
+validate10.errors = [{instancePath:instancePath+"/purpose",schemaPath:"#/properties/purpose/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
 return false;
 }
 else {
-if(func2(data2) < 1){
-validate20.errors = [{instancePath:instancePath+"/purpose",schemaPath:"#/properties/purpose/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(func3(data2) < 1){
+validate10.errors = [{instancePath:instancePath+"/purpose",schemaPath:"#/properties/purpose/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/purpose",schemaPath:"#/properties/purpose/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/purpose",schemaPath:"#/properties/purpose/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -125,19 +118,19 @@ let data3 = data.endUserId;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func2(data3) > 200){
-validate20.errors = [{instancePath:instancePath+"/endUserId",schemaPath:"#/properties/endUserId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+if(func3(data3) > 200){
+validate10.errors = [{instancePath:instancePath+"/endUserId",schemaPath:"#/properties/endUserId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
 return false;
 }
 else {
-if(func2(data3) < 1){
-validate20.errors = [{instancePath:instancePath+"/endUserId",schemaPath:"#/properties/endUserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(func3(data3) < 1){
+validate10.errors = [{instancePath:instancePath+"/endUserId",schemaPath:"#/properties/endUserId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/endUserId",schemaPath:"#/properties/endUserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/endUserId",schemaPath:"#/properties/endUserId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -152,19 +145,19 @@ let data4 = data.caseId;
 const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data4 === "string"){
-if(func2(data4) > 200){
-validate20.errors = [{instancePath:instancePath+"/caseId",schemaPath:"#/properties/caseId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+if(func3(data4) > 200){
+validate10.errors = [{instancePath:instancePath+"/caseId",schemaPath:"#/properties/caseId/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
 return false;
 }
 else {
-if(func2(data4) < 1){
-validate20.errors = [{instancePath:instancePath+"/caseId",schemaPath:"#/properties/caseId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(func3(data4) < 1){
+validate10.errors = [{instancePath:instancePath+"/caseId",schemaPath:"#/properties/caseId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/caseId",schemaPath:"#/properties/caseId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/caseId",schemaPath:"#/properties/caseId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -179,13 +172,13 @@ let data5 = data.route;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(!pattern4.test(data5)){
-validate20.errors = [{instancePath:instancePath+"/route",schemaPath:"#/properties/route/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)+$"+"\""}];
+if(!pattern0.test(data5)){
+validate10.errors = [{instancePath:instancePath+"/route",schemaPath:"#/properties/route/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)+$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/route",schemaPath:"#/properties/route/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/route",schemaPath:"#/properties/route/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -200,13 +193,13 @@ let data6 = data.nikHmac;
 const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data6 === "string"){
-if(!pattern5.test(data6)){
-validate20.errors = [{instancePath:instancePath+"/nikHmac",schemaPath:"#/properties/nikHmac/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""}];
+if(!pattern1.test(data6)){
+validate10.errors = [{instancePath:instancePath+"/nikHmac",schemaPath:"#/properties/nikHmac/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/nikHmac",schemaPath:"#/properties/nikHmac/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/nikHmac",schemaPath:"#/properties/nikHmac/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -222,12 +215,12 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(Array.isArray(data7)){
 if(data7.length > 1000){
-validate20.errors = [{instancePath:instancePath+"/nikHmacs",schemaPath:"#/properties/nikHmacs/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"}];
+validate10.errors = [{instancePath:instancePath+"/nikHmacs",schemaPath:"#/properties/nikHmacs/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"}];
 return false;
 }
 else {
 if(data7.length < 1){
-validate20.errors = [{instancePath:instancePath+"/nikHmacs",schemaPath:"#/properties/nikHmacs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate10.errors = [{instancePath:instancePath+"/nikHmacs",schemaPath:"#/properties/nikHmacs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -238,13 +231,13 @@ let data8 = data7[i0];
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data8 === "string"){
-if(!pattern5.test(data8)){
-validate20.errors = [{instancePath:instancePath+"/nikHmacs/" + i0,schemaPath:"#/properties/nikHmacs/items/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""}];
+if(!pattern1.test(data8)){
+validate10.errors = [{instancePath:instancePath+"/nikHmacs/" + i0,schemaPath:"#/properties/nikHmacs/items/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/nikHmacs/" + i0,schemaPath:"#/properties/nikHmacs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/nikHmacs/" + i0,schemaPath:"#/properties/nikHmacs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -257,7 +250,7 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/nikHmacs",schemaPath:"#/properties/nikHmacs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/nikHmacs",schemaPath:"#/properties/nikHmacs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -271,18 +264,18 @@ if(data.nikCount !== undefined){
 let data9 = data.nikCount;
 const _errs20 = errors;
 if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-validate20.errors = [{instancePath:instancePath+"/nikCount",schemaPath:"#/properties/nikCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate10.errors = [{instancePath:instancePath+"/nikCount",schemaPath:"#/properties/nikCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs20){
 if(typeof data9 == "number"){
 if(data9 > 1000000 || isNaN(data9)){
-validate20.errors = [{instancePath:instancePath+"/nikCount",schemaPath:"#/properties/nikCount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"}];
+validate10.errors = [{instancePath:instancePath+"/nikCount",schemaPath:"#/properties/nikCount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000"}];
 return false;
 }
 else {
 if(data9 < 0 || isNaN(data9)){
-validate20.errors = [{instancePath:instancePath+"/nikCount",schemaPath:"#/properties/nikCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate10.errors = [{instancePath:instancePath+"/nikCount",schemaPath:"#/properties/nikCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -300,7 +293,7 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(Array.isArray(data10)){
 if(data10.length > 20){
-validate20.errors = [{instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"}];
+validate10.errors = [{instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"}];
 return false;
 }
 else {
@@ -313,14 +306,14 @@ if(errors === _errs24){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 let missing1;
 if(((data11.id === undefined) && (missing1 = "id")) || ((data11.status === undefined) && (missing1 = "status"))){
-validate20.errors = [{instancePath:instancePath+"/sources/" + i1,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate10.errors = [{instancePath:instancePath+"/sources/" + i1,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs26 = errors;
 for(const key1 in data11){
 if(!((key1 === "id") || (key1 === "status"))){
-validate20.errors = [{instancePath:instancePath+"/sources/" + i1,schemaPath:"#/properties/sources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/sources/" + i1,schemaPath:"#/properties/sources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -331,13 +324,13 @@ let data12 = data11.id;
 const _errs27 = errors;
 if(errors === _errs27){
 if(typeof data12 === "string"){
-if(!pattern7.test(data12)){
-validate20.errors = [{instancePath:instancePath+"/sources/" + i1+"/id",schemaPath:"#/properties/sources/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{0,39}$"+"\""}];
+if(!pattern3.test(data12)){
+validate10.errors = [{instancePath:instancePath+"/sources/" + i1+"/id",schemaPath:"#/properties/sources/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{0,39}$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{0,39}$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/sources/" + i1+"/id",schemaPath:"#/properties/sources/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/sources/" + i1+"/id",schemaPath:"#/properties/sources/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -351,11 +344,11 @@ if(data11.status !== undefined){
 let data13 = data11.status;
 const _errs29 = errors;
 if(typeof data13 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/sources/" + i1+"/status",schemaPath:"#/properties/sources/items/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/sources/" + i1+"/status",schemaPath:"#/properties/sources/items/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((((data13 === "OK") || (data13 === "NOT_FOUND")) || (data13 === "UNAVAILABLE")) || (data13 === "TIMEOUT")) || (data13 === "BAD_RESPONSE")) || (data13 === "CIRCUIT_OPEN")) || (data13 === "OVERLOADED")) || (data13 === "QUOTA")) || (data13 === "REJECTED"))){
-validate20.errors = [{instancePath:instancePath+"/sources/" + i1+"/status",schemaPath:"#/properties/sources/items/properties/status/enum",keyword:"enum",params:{allowedValues: schema31.properties.sources.items.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate10.errors = [{instancePath:instancePath+"/sources/" + i1+"/status",schemaPath:"#/properties/sources/items/properties/status/enum",keyword:"enum",params:{allowedValues: schema11.properties.sources.items.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs29 === errors;
@@ -368,7 +361,7 @@ var valid3 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/sources/" + i1,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/sources/" + i1,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -380,7 +373,7 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -394,11 +387,11 @@ if(data.outcome !== undefined){
 let data14 = data.outcome;
 const _errs31 = errors;
 if(typeof data14 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((data14 === "RELEASED") || (data14 === "PARTIAL")) || (data14 === "NOT_FOUND")) || (data14 === "DENIED")) || (data14 === "FAILED"))){
-validate20.errors = [{instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema31.properties.outcome.enum},message:"must be equal to one of the allowed values"}];
+validate10.errors = [{instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema11.properties.outcome.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -411,18 +404,18 @@ if(data.httpStatus !== undefined){
 let data15 = data.httpStatus;
 const _errs33 = errors;
 if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-validate20.errors = [{instancePath:instancePath+"/httpStatus",schemaPath:"#/properties/httpStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate10.errors = [{instancePath:instancePath+"/httpStatus",schemaPath:"#/properties/httpStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs33){
 if(typeof data15 == "number"){
 if(data15 > 599 || isNaN(data15)){
-validate20.errors = [{instancePath:instancePath+"/httpStatus",schemaPath:"#/properties/httpStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
+validate10.errors = [{instancePath:instancePath+"/httpStatus",schemaPath:"#/properties/httpStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
 return false;
 }
 else {
 if(data15 < 100 || isNaN(data15)){
-validate20.errors = [{instancePath:instancePath+"/httpStatus",schemaPath:"#/properties/httpStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
+validate10.errors = [{instancePath:instancePath+"/httpStatus",schemaPath:"#/properties/httpStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
 return false;
 }
 }
@@ -439,13 +432,13 @@ let data16 = data.errorCode;
 const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data16 === "string"){
-if(!pattern8.test(data16)){
-validate20.errors = [{instancePath:instancePath+"/errorCode",schemaPath:"#/properties/errorCode/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]{0,63}$"+"\""}];
+if(!pattern4.test(data16)){
+validate10.errors = [{instancePath:instancePath+"/errorCode",schemaPath:"#/properties/errorCode/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]{0,63}$"+"\""}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/errorCode",schemaPath:"#/properties/errorCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/errorCode",schemaPath:"#/properties/errorCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -461,7 +454,7 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(Array.isArray(data17)){
 if(data17.length > 100){
-validate20.errors = [{instancePath:instancePath+"/fieldsReleased",schemaPath:"#/properties/fieldsReleased/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+validate10.errors = [{instancePath:instancePath+"/fieldsReleased",schemaPath:"#/properties/fieldsReleased/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
 return false;
 }
 else {
@@ -472,19 +465,19 @@ let data18 = data17[i2];
 const _errs39 = errors;
 if(errors === _errs39){
 if(typeof data18 === "string"){
-if(func2(data18) > 64){
-validate20.errors = [{instancePath:instancePath+"/fieldsReleased/" + i2,schemaPath:"#/properties/fieldsReleased/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+if(func3(data18) > 64){
+validate10.errors = [{instancePath:instancePath+"/fieldsReleased/" + i2,schemaPath:"#/properties/fieldsReleased/items/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func2(data18) < 1){
-validate20.errors = [{instancePath:instancePath+"/fieldsReleased/" + i2,schemaPath:"#/properties/fieldsReleased/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(func3(data18) < 1){
+validate10.errors = [{instancePath:instancePath+"/fieldsReleased/" + i2,schemaPath:"#/properties/fieldsReleased/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/fieldsReleased/" + i2,schemaPath:"#/properties/fieldsReleased/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/fieldsReleased/" + i2,schemaPath:"#/properties/fieldsReleased/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -496,7 +489,7 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/fieldsReleased",schemaPath:"#/properties/fieldsReleased/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/fieldsReleased",schemaPath:"#/properties/fieldsReleased/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -522,12 +515,11 @@ var valid0 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate20.errors = vErrors;
+validate10.errors = vErrors;
 return errors === 0;
 }
-validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
