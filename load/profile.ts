@@ -1,8 +1,9 @@
 /**
- * `npx tsx load/profile.ts [--seconds 15] [--path lookup|check]`: runs the gateway under
- * `node --cpu-prof` while the identity-lookup load of the benchmark drives it (64 connections,
- * instant sources, Redis stores), then prints the functions, packages and files with the most
- * self time from the .cpuprofile. Writes load/results/profile-<stamp>.{md,json,cpuprofile}
+ * `npx tsx load/profile.ts [--seconds 15] [--path lookup|check|batch]`: runs the gateway under
+ * `node --cpu-prof` while the benchmark's load drives it (lookups or checks at 64 connections
+ * with instant sources; or back-to-back batch checks of 100,000 NIKs with the benchmark's source
+ * latency), with Redis stores, then prints the functions, packages and files with the most self
+ * time from the .cpuprofile. Writes load/results/profile-<stamp>.{md,json,cpuprofile}
  * (open the .cpuprofile in Chrome DevTools or speedscope for the flame graph).
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -10,8 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateWorld } from "../adapters/world/index.ts";
-import { cpuSeconds, load } from "./lib/measure.ts";
-import { ROOT, setSimulatorFaults, startGateway, startSimulators } from "./lib/processes.ts";
+import { cpuSeconds, type LoadResult, load, percentiles } from "./lib/measure.ts";
+import {
+  ROOT,
+  SOURCE_IDS,
+  setSimulatorFaults,
+  startGateway,
+  startSimulators,
+} from "./lib/processes.ts";
 import { environment, RESULTS_DIR, save, stamp, table } from "./lib/report.ts";
 import {
   BENCH_CLIENTS,
@@ -21,7 +28,9 @@ import {
   deletePrefix,
   getToken,
   redisInfo,
+  runBatch,
 } from "./lib/scenarios.ts";
+import { SOURCE_LATENCY } from "./lib/source-latency.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -120,6 +129,44 @@ export function summarise(profile: CpuProfile, top: number, skipMs = 0) {
   };
 }
 
+const PATHS = {
+  lookup: "/v1/identity/lookup",
+  check: "/v1/enrolments/check",
+  batch: "/v1/enrolments/check-batch",
+} as const;
+const BATCH_NIKS = 100_000;
+
+/**
+ * Batch checks of `niks` one after another for about `seconds` (at least one, read to its end),
+ * as a LoadResult in which one NIK is one request and the latencies are whole batches'.
+ */
+async function batchesFor(
+  seconds: number,
+  url: string,
+  token: string,
+  niks: readonly string[],
+): Promise<LoadResult> {
+  const started = performance.now();
+  const batchMs: number[] = [];
+  let count = 0;
+  do {
+    const at = performance.now();
+    const batch = await runBatch(url, token, niks);
+    if (!batch.complete) throw new Error("a batch stream ended without its done line");
+    batchMs.push(performance.now() - at);
+    count += niks.length;
+  } while (performance.now() - started < seconds * 1000);
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    connections: 1,
+    seconds: elapsed,
+    statuses: { "200": count },
+    errors: 0,
+    throughput: Math.round(count / elapsed),
+    latencyMs: percentiles(batchMs),
+  };
+}
+
 async function main(): Promise<void> {
   const seconds = Number(args.seconds);
   const connections = Number(args.connections);
@@ -129,6 +176,7 @@ async function main(): Promise<void> {
   const size = 100_000;
   const world = generateWorld({ seed, size });
   const nextNik = cycle(world.examples("CLEAN", 5_000));
+  const batchNiks = Array.from({ length: BATCH_NIKS }, (_, i) => world.nik(i % size));
   const sims = await startSimulators(seed, size);
   const dir = mkdtempSync(join(tmpdir(), "simpul-profile-"));
   const runStamp = stamp();
@@ -149,12 +197,32 @@ async function main(): Promise<void> {
     });
     try {
       const token = await getToken(gateway.url, BENCH_CLIENTS.load);
-      const path = args.path === "check" ? "/v1/enrolments/check" : "/v1/identity/lookup";
+      const path = PATHS[args.path as keyof typeof PATHS];
+      if (path === undefined)
+        throw new Error(`unknown --path ${args.path}; use lookup, check or batch`);
       const body = () => JSON.stringify({ nik: nextNik() });
-      const run = (s: number) =>
-        load({ url: gateway.url, path, connections, seconds: s, headers: bearer(token), body });
+      const run =
+        args.path === "batch"
+          ? async (s: number) => {
+              await setSimulatorFaults(
+                sims,
+                Object.fromEntries(SOURCE_IDS.map((id) => [id, { latency: SOURCE_LATENCY[id] }])),
+              );
+              return batchesFor(s, gateway.url, token, batchNiks);
+            }
+          : (s: number) =>
+              load({
+                url: gateway.url,
+                path,
+                connections,
+                seconds: s,
+                headers: bearer(token),
+                body,
+              });
       await run(3);
-      console.log(`profiling ${path} at ${connections} connections for ${seconds} s`);
+      console.log(
+        `profiling ${path} ${args.path === "batch" ? "with back-to-back batches" : `at ${connections} connections`} for ${seconds} s`,
+      );
       // The profile clock starts with the process: skip start-up and warm-up samples.
       const skipMs = Math.round(performance.now() - spawnedAt);
       const gatewayCpuBefore = cpuSeconds(gateway.pid);
@@ -188,12 +256,17 @@ async function main(): Promise<void> {
         skippedStartupMs: skipMs,
         ...summary,
       };
-      const md = `# CPU profile of the gateway — ${path}, ${connections} connections, ${seconds} s
+      const batch = args.path === "batch";
+      const unit = batch ? "NIK" : "request";
+      const drive = batch
+        ? `back-to-back batches of ${BATCH_NIKS.toLocaleString()} NIKs`
+        : `${connections} connections`;
+      const md = `# CPU profile of the gateway — ${path}, ${drive}, ${seconds} s
 
 ${data.environment.cores} cores, Node ${data.environment.node}, commit ${data.environment.commit}; the
 gateway ran with \`--cpu-prof\` (log level ${args["log-level"]}) while the load below drove it.
-Load: ${result.throughput}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms;
-gateway CPU ${cpuUsPerRequest} µs per request. Counted: the measured phase only (the first
+Load: ${result.throughput} ${unit}s/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms${batch ? " (whole batches)" : ""};
+gateway CPU ${cpuUsPerRequest} µs per ${unit}. Counted: the measured phase only (the first
 ${skipMs} ms, start-up and warm-up, are skipped), in which the gateway was busy ${summary.busyMs} ms
 and idle ${summary.idleMs} ms. Full profile: \`${saved.replace(ROOT, "")}\`.
 

@@ -4,6 +4,7 @@ import { PROGRAM_CODES, ProgramCode } from "../../../../schemas/src/enrolment.ts
 import { type BatchLine as BatchLineValue, checkBatch } from "../../enrolments/batch.ts";
 import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
+import { encodeLines } from "../../http/encode-lines.ts";
 import { chargeClient } from "../../middleware/rate-limit.ts";
 import type { AuditSource } from "../../stores/audit/record.ts";
 import { registerOperation } from "../operation.ts";
@@ -109,7 +110,7 @@ async function* ndjson(
   chunks: AsyncIterable<BatchLineValue[]>,
   region: string | undefined,
   recordChunk: RecordChunk,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   const totals = { count: 0, errors: 0, partial: 0 };
   for await (const lines of chunks) {
     const wire = lines.map((line) => toWire(line, region));
@@ -122,29 +123,30 @@ async function* ndjson(
       await recordChunk(released);
     } catch {
       // Fail closed mid-stream: stop before releasing unrecorded data; no `done` line follows.
-      yield `${JSON.stringify({ error: { code: "AUDIT_UNAVAILABLE", detail: "The audit trail cannot be written; the batch stopped here." } })}\n`;
+      yield [
+        `${JSON.stringify({ error: { code: "AUDIT_UNAVAILABLE", detail: "The audit trail cannot be written; the batch stopped here." } })}\n`,
+      ];
       return;
     }
-    let text = "";
+    const text: string[] = new Array(wire.length);
     for (const [i, line] of wire.entries()) {
       totals.count++;
       if ("error" in line) totals.errors++;
       else if (!(lines[i] as { result: { complete: boolean } }).result.complete) totals.partial++;
-      text += `${JSON.stringify(line)}\n`;
+      text[i] = `${JSON.stringify(line)}\n`;
     }
     yield text;
   }
-  yield `${JSON.stringify({ done: true, ...totals })}\n`;
+  yield [`${JSON.stringify({ done: true, ...totals })}\n`];
 }
 
-/** A byte stream pulled line by line: nothing is computed faster than the client reads. */
-function pullStream(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
+/** A byte stream pulled a chunk of lines at a time: nothing is computed faster than the client reads. */
+function pullStream(lines: AsyncGenerator<string[]>): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const { value, done } = await lines.next();
       if (done) controller.close();
-      else controller.enqueue(encoder.encode(value));
+      else controller.enqueue(encodeLines(value));
     },
     async cancel() {
       await lines.return(undefined);
