@@ -76,6 +76,10 @@ export async function buildNodeServices(
     dukcapil,
     enrolmentSources,
     ruleSet: CURRENT_RULE_SET,
+    batch: {
+      chunkSize: config.SIMPUL_BATCH_CHUNK_SIZE,
+      parallelChunks: config.SIMPUL_BATCH_PARALLEL_CHUNKS,
+    },
     schemaRegistry: await buildSchemaRegistry(stores.redis, config.SIMPUL_REDIS_PREFIX),
     docsAssets: loadDocsAssets(),
     requestAccess: nodeRequestAccess,

@@ -54,6 +54,26 @@ describe("Node configuration", () => {
     expect(() => parseNodeConfig({ SIMPUL_AUDIT_KEY: "short" })).toThrow(/SIMPUL_AUDIT_KEY/);
   });
 
+  it("takes the batch tuning settings, within bounds, by name", () => {
+    expect(parseNodeConfig({})).toMatchObject({
+      SIMPUL_BATCH_CHUNK_SIZE: 500,
+      SIMPUL_BATCH_PARALLEL_CHUNKS: 4,
+    });
+    const tuned = { SIMPUL_BATCH_CHUNK_SIZE: "200", SIMPUL_BATCH_PARALLEL_CHUNKS: "8" };
+    expect(parseNodeConfig(tuned)).toMatchObject({
+      SIMPUL_BATCH_CHUNK_SIZE: 200,
+      SIMPUL_BATCH_PARALLEL_CHUNKS: 8,
+    });
+    for (const bad of ["0", "1001", "2.5", "many"]) {
+      expect(() => parseNodeConfig({ SIMPUL_BATCH_CHUNK_SIZE: bad }), bad).toThrow(
+        /SIMPUL_BATCH_CHUNK_SIZE/,
+      );
+    }
+    expect(() => parseNodeConfig({ SIMPUL_BATCH_PARALLEL_CHUNKS: "17" })).toThrow(
+      /SIMPUL_BATCH_PARALLEL_CHUNKS/,
+    );
+  });
+
   it("needs every source's URL and credentials in external mode", () => {
     expect(() => parseNodeConfig({ SIMPUL_SOURCES: "external" })).toThrow(/SIMPUL_KEMENSOS_URL/);
   });
