@@ -75,6 +75,27 @@ describe("Dukcapil mapping", () => {
     expect(parseDukcapilDate("1990/01/05")).toBeUndefined();
   });
 
+  it("accepts exactly the calendar dates a Date round trip accepts, leap days included", () => {
+    const viaDate = (iso: string) => {
+      const date = new Date(`${iso}T00:00:00Z`);
+      return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso;
+    };
+    const two = (n: number) => String(n).padStart(2, "0");
+    let accepted = 0;
+    for (const year of ["0000", "1900", "1999", "2000", "2023", "2024", "2100", "9999"]) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const iso = `${year}-${two(month)}-${two(day)}`;
+          const expected = viaDate(iso) ? iso : undefined;
+          expect(parseDukcapilDate(iso), iso).toBe(expected);
+          expect(parseDukcapilDate(`${two(day)}-${two(month)}-${year}`), iso).toBe(expected);
+          if (expected) accepted++;
+        }
+      }
+    }
+    expect(accepted).toBe(8 * 365 + 3); // 0000, 2000 and 2024 are leap years; 1900 and 2100 are not
+  });
+
   it("accepts region codes already prefixed by their parent", () => {
     const mapped = mapDukcapilRecord(
       { ...RECORD, NO_KAB: "3273", NO_KEC: "327301" },

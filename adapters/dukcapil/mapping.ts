@@ -17,15 +17,29 @@ const invalid = (field: string, reason: string): MappingResult<never> => ({
   reason,
 });
 
-/** Dukcapil nodes answer either `DD-MM-YYYY` or `YYYY-MM-DD`; both become ISO 8601. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** Days in `month` (1–12) of `year` in the proleptic Gregorian calendar, as ISO 8601 counts. */
+function daysIn(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+/**
+ * Dukcapil nodes answer either `DD-MM-YYYY` or `YYYY-MM-DD`; both become ISO 8601. Days past
+ * the month's end (31-02) are refused, not rolled over. Checked with arithmetic rather than a
+ * `Date` round trip, which cost more than the rest of a record's mapping (once per NIK of a batch).
+ */
 export function parseDukcapilDate(value: string): string | undefined {
-  const dayFirst = /^(\d{2})-(\d{2})-(\d{4})$/.exec(value);
-  const iso = dayFirst ? `${dayFirst[3]}-${dayFirst[2]}-${dayFirst[1]}` : value;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!match) return undefined;
-  const date = new Date(`${iso}T00:00:00Z`);
-  // Reject 31-02 and friends, which Date would silently roll over.
-  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? undefined : iso;
+  const parts =
+    /^(\d{2})-(\d{2})-(\d{4})$/.exec(value)?.slice(1).reverse() ??
+    /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)?.slice(1);
+  if (!parts) return undefined;
+  const [year = "", month = "", day = ""] = parts;
+  const dayNumber = Number(day);
+  return dayNumber >= 1 && dayNumber <= daysIn(Number(year), Number(month))
+    ? `${year}-${month}-${day}`
+    : undefined;
 }
 
 const RECORD_FIELDS: readonly (keyof DukcapilRecord)[] = [
