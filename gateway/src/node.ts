@@ -4,6 +4,7 @@ import { createJsonLogger } from "./logging/logger.ts";
 import { hostPort, printListening } from "./node/banner.ts";
 import { superviseWorkers } from "./node/cluster.ts";
 import { ConfigError, parseNodeConfig } from "./node/config.ts";
+import { limitHeapGrowth } from "./node/heap-growth.ts";
 
 async function main(): Promise<void> {
   const config = parseNodeConfig(process.env);
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   }
   // One process, or one worker of several: the same code either way. Imported here so that a
   // primary, which only supervises, never loads the app and its stores.
+  limitHeapGrowth(config.SIMPUL_HEAP_GROWING_PERCENT);
   const { serveGateway } = await import("./node/serve.ts");
   await serveGateway(config);
 }

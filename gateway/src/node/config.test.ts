@@ -74,6 +74,18 @@ describe("Node configuration", () => {
     );
   });
 
+  it("bounds the heap's growth between full collections unless told otherwise", () => {
+    expect(parseNodeConfig({}).SIMPUL_HEAP_GROWING_PERCENT).toBe(200);
+    expect(parseNodeConfig({ SIMPUL_HEAP_GROWING_PERCENT: "0" }).SIMPUL_HEAP_GROWING_PERCENT).toBe(
+      0,
+    );
+    for (const bad of ["-1", "301", "1.5", "lots"]) {
+      expect(() => parseNodeConfig({ SIMPUL_HEAP_GROWING_PERCENT: bad }), bad).toThrow(
+        /SIMPUL_HEAP_GROWING_PERCENT/,
+      );
+    }
+  });
+
   it("needs every source's URL and credentials in external mode", () => {
     expect(() => parseNodeConfig({ SIMPUL_SOURCES: "external" })).toThrow(/SIMPUL_KEMENSOS_URL/);
   });

@@ -64,6 +64,11 @@ const NodeConfig = z.object({
   SIMPUL_BATCH_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   /** Chunks of a batch in flight at once: bounds memory and the load put on the sources. */
   SIMPUL_BATCH_PARALLEL_CHUNKS: z.coerce.number().int().min(1).max(16).default(4),
+  /**
+   * How far V8 lets the old generation grow between full collections, in percent of what survived
+   * the last one (gateway/src/node/heap-growth.ts); 0 leaves V8's own choice (up to 300).
+   */
+  SIMPUL_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(200),
   SIMPUL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
