@@ -1,17 +1,29 @@
 /**
  * `npx tsx load/micro/check-phases.ts`: where one enrolment check's time goes, one request at a
  * time (no queueing), with fixed source latencies (Dukcapil 5 ms, Kemensos 8, Kemnaker 10,
- * KemenkopUKM 20). The app runs in-process with Redis-backed stores and the embedded simulators
- * (which share this process's event loop); every store and source call is timed from the start
- * of the request. Prints the median of 80 requests after 20 of warm-up. Needs Redis (REDIS_URL).
+ * KemenkopUKM 20). The app runs in-process with Redis-backed stores; the simulators run in a
+ * process of their own, as the benchmark runs them, so that their work does not share this event
+ * loop. Every store and source call is timed from the start of the request, and each source is
+ * also asked directly (a bare undici request, same latency) for what the simulator itself takes.
+ * Prints the median of 80 requests after 20 of warm-up. Needs Redis (REDIS_URL).
  */
+
+import { Pool } from "undici";
 import type { EnrolmentAdapter } from "../../adapters/core/enrolment-source.ts";
+import { generateWorld } from "../../adapters/world/index.ts";
 import { createApp } from "../../gateway/src/app.ts";
 import { silentLogger } from "../../gateway/src/logging/logger.ts";
 import { buildNodeServices } from "../../gateway/src/node/build-services.ts";
 import { parseNodeConfig } from "../../gateway/src/node/config.ts";
 import type { Services } from "../../gateway/src/services.ts";
-import { BENCH_CLIENTS, CLIENTS_FILE, deletePrefix } from "../lib/scenarios.ts";
+import { type SourceId, setSimulatorFaults, startSimulators } from "../lib/processes.ts";
+import {
+  BENCH_CLIENTS,
+  CLIENTS_FILE,
+  cycle,
+  deletePrefix,
+  directSourceRequest,
+} from "../lib/scenarios.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const LATENCY_MS = { dukcapil: 5, kemensos: 8, kemnaker: 10, kemenkopukm: 20 } as const;
@@ -19,24 +31,39 @@ const WARM_UP = 20;
 const MEASURED = 80;
 
 const prefix = `simpul-bench:phases-${Date.now()}:`;
+const WORLD = { seed: 20_240_101, size: 2_000 };
+const sims = await startSimulators(WORLD.seed, WORLD.size);
+const credentials = (id: SourceId) => sims.sources[id].credentials;
 const node = await buildNodeServices(
   parseNodeConfig({
     NODE_ENV: "test",
-    SIMPUL_WORLD_SIZE: "2000",
     SIMPUL_CLIENTS_FILE: CLIENTS_FILE,
     REDIS_URL,
     SIMPUL_REDIS_PREFIX: prefix,
+    SIMPUL_SOURCES: "external",
+    SIMPUL_DUKCAPIL_URL: sims.sources.dukcapil.url,
+    SIMPUL_DUKCAPIL_USER: credentials("dukcapil").user_id ?? "",
+    SIMPUL_DUKCAPIL_PASSWORD: credentials("dukcapil").password ?? "",
+    SIMPUL_DUKCAPIL_IP: credentials("dukcapil").ip_user ?? "127.0.0.1",
+    SIMPUL_KEMENSOS_URL: sims.sources.kemensos.url,
+    SIMPUL_KEMENSOS_API_KEY: credentials("kemensos").apiKey ?? "",
+    SIMPUL_KEMNAKER_URL: sims.sources.kemnaker.url,
+    SIMPUL_KEMNAKER_CLIENT_ID: credentials("kemnaker").clientId ?? "",
+    SIMPUL_KEMNAKER_CLIENT_SECRET: credentials("kemnaker").clientSecret ?? "",
+    SIMPUL_KEMENKOPUKM_URL: sims.sources.kemenkopukm.url,
+    SIMPUL_KEMENKOPUKM_USER: credentials("kemenkopukm").username ?? "",
+    SIMPUL_KEMENKOPUKM_PASSWORD: credentials("kemenkopukm").password ?? "",
   }),
   silentLogger,
   "http://simpul.test",
 );
-const { embedded } = node;
-if (!embedded) throw new Error("embedded simulators expected");
-for (const [id, ms] of Object.entries(LATENCY_MS)) {
-  embedded.simulators[id as keyof typeof LATENCY_MS].control.set({
-    latency: { kind: "fixed", ms },
-  });
-}
+await setSimulatorFaults(
+  sims,
+  Object.fromEntries(
+    Object.entries(LATENCY_MS).map(([id, ms]) => [id, { latency: { kind: "fixed", ms } }]),
+  ),
+);
+const world = generateWorld(WORLD);
 
 const marks = new Map<string, number[]>();
 let requestStart = 0;
@@ -73,7 +100,7 @@ const tokenReply = await app.request("/oauth/token", {
   body: "grant_type=client_credentials",
 });
 const { access_token: token } = (await tokenReply.json()) as { access_token: string };
-const niks = embedded.world.examples("CLEAN", WARM_UP + MEASURED);
+const niks = world.examples("CLEAN", WARM_UP + MEASURED);
 for (const [i, nik] of niks.entries()) {
   if (i === WARM_UP) marks.clear();
   requestStart = performance.now();
@@ -91,6 +118,26 @@ for (const [i, nik] of niks.entries()) {
   mark("answered", performance.now() - requestStart);
 }
 
+// Each simulator asked directly, one request at a time: what its own latency comes to.
+const direct = new Map<string, number[]>();
+for (const id of Object.keys(LATENCY_MS) as SourceId[]) {
+  const target = await directSourceRequest(sims, id, cycle(niks));
+  const pool = new Pool(target.url, { connections: 1 });
+  const body = target.body as () => string;
+  for (let i = 0; i < WARM_UP + MEASURED; i++) {
+    const started = performance.now();
+    const reply = await pool.request({
+      path: target.path as string,
+      method: "POST",
+      headers: { "content-type": "application/json", ...target.headers },
+      body: body(),
+    });
+    await reply.body.text();
+    if (i >= WARM_UP) direct.set(id, [...(direct.get(id) ?? []), performance.now() - started]);
+  }
+  await pool.close();
+}
+
 const median = (values: readonly number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const rows = [...marks].map(([name, values]) => [name, median(values)] as const);
@@ -98,5 +145,12 @@ console.log("| moment | ms after the request started (median) |\n| --- | --- |")
 for (const [name, ms] of rows.sort((a, b) => a[1] - b[1])) {
   console.log(`| ${name} | ${ms.toFixed(2)} |`);
 }
+console.log(
+  "\n| source asked directly | configured ms | answered in ms (median) |\n| --- | --- | --- |",
+);
+for (const [id, times] of direct) {
+  console.log(`| ${id} | ${LATENCY_MS[id as SourceId]} | ${median(times).toFixed(2)} |`);
+}
 await node.close();
+await sims.stop();
 await deletePrefix(REDIS_URL, prefix);
