@@ -690,9 +690,9 @@ ${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit
 simulators, bare forwarder and Redis are separate processes on this one machine; the gateway runs
 its compiled entry (\`npm run build:gateway\`) with ${
     (s.gatewayNodeFlags ?? []).length === 0
-      ? "default V8 settings"
+      ? "no extra node flags"
       : `\`node ${(s.gatewayNodeFlags ?? []).join(" ")}\``
-  }; the load generator
+  } (its own V8 setting included: the heap-growth bound, \`SIMPUL_HEAP_GROWING_PERCENT\`, default 200); the load generator
 (autocannon) is the benchmark process. World: ${s.worldSize.toLocaleString()} persons.
 ${workersNote(s.workers ?? 1)}
 

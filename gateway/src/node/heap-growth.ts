@@ -7,8 +7,8 @@ import { setFlagsFromString } from "node:v8";
  * and are promoted in waves, so with that default a 100,000-NIK batch took the process from about
  * 135 MB to 255–280 MB of RSS. Growing at most threefold (200%, the default of
  * `SIMPUL_HEAP_GROWING_PERCENT`) kept the peak near 225 MB with no measurable cost per lookup or
- * check; twofold (100%) near 190 MB at about 4% more CPU per lookup for the extra full
- * collections (`load/PROFILE.md`, seventh round). V8 reads the flag at every collection, so
+ * check; twofold (100%) near 190 MB, for more full collections (two paired runs put its CPU per
+ * lookup at 1.04 and 0.96 ×; `load/PROFILE.md`, seventh round). V8 reads the flag at every collection, so
  * setting it at start-up holds for the life of the process.
  */
 export function limitHeapGrowth(percent: number): void {

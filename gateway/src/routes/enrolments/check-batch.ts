@@ -128,14 +128,14 @@ async function* ndjson(
       ];
       return;
     }
-    const text: string[] = new Array(wire.length);
+    const texts: string[] = new Array(wire.length);
     for (const [i, line] of wire.entries()) {
       totals.count++;
       if ("error" in line) totals.errors++;
       else if (!(lines[i] as { result: { complete: boolean } }).result.complete) totals.partial++;
-      text[i] = `${JSON.stringify(line)}\n`;
+      texts[i] = `${JSON.stringify(line)}\n`;
     }
-    yield text;
+    yield texts;
   }
   yield [`${JSON.stringify({ done: true, ...totals })}\n`];
 }
