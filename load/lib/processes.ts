@@ -224,6 +224,26 @@ async function waitReady(
   throw new Error(`the gateway was not ready within 60 s; see ${logFile}`);
 }
 
+/** The settings that point a gateway at the running simulators (`SIMPUL_SOURCES=external`). */
+export function externalSourcesEnv(sims: RunningSimulators): Record<string, string> {
+  const c = (id: SourceId) => sims.sources[id].credentials;
+  return {
+    SIMPUL_SOURCES: "external",
+    SIMPUL_DUKCAPIL_URL: sims.sources.dukcapil.url,
+    SIMPUL_DUKCAPIL_USER: c("dukcapil").user_id ?? "",
+    SIMPUL_DUKCAPIL_PASSWORD: c("dukcapil").password ?? "",
+    SIMPUL_DUKCAPIL_IP: c("dukcapil").ip_user ?? "127.0.0.1",
+    SIMPUL_KEMENSOS_URL: sims.sources.kemensos.url,
+    SIMPUL_KEMENSOS_API_KEY: c("kemensos").apiKey ?? "",
+    SIMPUL_KEMNAKER_URL: sims.sources.kemnaker.url,
+    SIMPUL_KEMNAKER_CLIENT_ID: c("kemnaker").clientId ?? "",
+    SIMPUL_KEMNAKER_CLIENT_SECRET: c("kemnaker").clientSecret ?? "",
+    SIMPUL_KEMENKOPUKM_URL: sims.sources.kemenkopukm.url,
+    SIMPUL_KEMENKOPUKM_USER: c("kemenkopukm").username ?? "",
+    SIMPUL_KEMENKOPUKM_PASSWORD: c("kemenkopukm").password ?? "",
+  };
+}
+
 /**
  * Starts a gateway process against the simulators (SIMPUL_SOURCES=external) with Redis-backed
  * stores under its own key prefix. Its log goes to a file, as a deployment's would.
@@ -235,7 +255,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(tmpdir(), `simpul-bench-gateway-${process.pid}-${port}.log`);
   const fd = openSync(logFile, "w");
-  const c = (id: SourceId) => sims.sources[id].credentials;
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: "development",
@@ -250,19 +269,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     SIMPUL_METRICS_TOKEN: BENCH_METRICS_TOKEN,
     REDIS_URL: options.redisUrl,
     SIMPUL_REDIS_PREFIX: options.redisPrefix,
-    SIMPUL_SOURCES: "external",
-    SIMPUL_DUKCAPIL_URL: sims.sources.dukcapil.url,
-    SIMPUL_DUKCAPIL_USER: c("dukcapil").user_id ?? "",
-    SIMPUL_DUKCAPIL_PASSWORD: c("dukcapil").password ?? "",
-    SIMPUL_DUKCAPIL_IP: c("dukcapil").ip_user ?? "127.0.0.1",
-    SIMPUL_KEMENSOS_URL: sims.sources.kemensos.url,
-    SIMPUL_KEMENSOS_API_KEY: c("kemensos").apiKey ?? "",
-    SIMPUL_KEMNAKER_URL: sims.sources.kemnaker.url,
-    SIMPUL_KEMNAKER_CLIENT_ID: c("kemnaker").clientId ?? "",
-    SIMPUL_KEMNAKER_CLIENT_SECRET: c("kemnaker").clientSecret ?? "",
-    SIMPUL_KEMENKOPUKM_URL: sims.sources.kemenkopukm.url,
-    SIMPUL_KEMENKOPUKM_USER: c("kemenkopukm").username ?? "",
-    SIMPUL_KEMENKOPUKM_PASSWORD: c("kemenkopukm").password ?? "",
+    ...externalSourcesEnv(sims),
     ...(workers > 1
       ? {
           SIMPUL_WORKERS: String(workers),

@@ -16,7 +16,12 @@ import { silentLogger } from "../../gateway/src/logging/logger.ts";
 import { buildNodeServices } from "../../gateway/src/node/build-services.ts";
 import { parseNodeConfig } from "../../gateway/src/node/config.ts";
 import type { Services } from "../../gateway/src/services.ts";
-import { type SourceId, setSimulatorFaults, startSimulators } from "../lib/processes.ts";
+import {
+  externalSourcesEnv,
+  type SourceId,
+  setSimulatorFaults,
+  startSimulators,
+} from "../lib/processes.ts";
 import {
   BENCH_CLIENTS,
   CLIENTS_FILE,
@@ -33,26 +38,13 @@ const MEASURED = 80;
 const prefix = `simpul-bench:phases-${Date.now()}:`;
 const WORLD = { seed: 20_240_101, size: 2_000 };
 const sims = await startSimulators(WORLD.seed, WORLD.size);
-const credentials = (id: SourceId) => sims.sources[id].credentials;
 const node = await buildNodeServices(
   parseNodeConfig({
     NODE_ENV: "test",
     SIMPUL_CLIENTS_FILE: CLIENTS_FILE,
     REDIS_URL,
     SIMPUL_REDIS_PREFIX: prefix,
-    SIMPUL_SOURCES: "external",
-    SIMPUL_DUKCAPIL_URL: sims.sources.dukcapil.url,
-    SIMPUL_DUKCAPIL_USER: credentials("dukcapil").user_id ?? "",
-    SIMPUL_DUKCAPIL_PASSWORD: credentials("dukcapil").password ?? "",
-    SIMPUL_DUKCAPIL_IP: credentials("dukcapil").ip_user ?? "127.0.0.1",
-    SIMPUL_KEMENSOS_URL: sims.sources.kemensos.url,
-    SIMPUL_KEMENSOS_API_KEY: credentials("kemensos").apiKey ?? "",
-    SIMPUL_KEMNAKER_URL: sims.sources.kemnaker.url,
-    SIMPUL_KEMNAKER_CLIENT_ID: credentials("kemnaker").clientId ?? "",
-    SIMPUL_KEMNAKER_CLIENT_SECRET: credentials("kemnaker").clientSecret ?? "",
-    SIMPUL_KEMENKOPUKM_URL: sims.sources.kemenkopukm.url,
-    SIMPUL_KEMENKOPUKM_USER: credentials("kemenkopukm").username ?? "",
-    SIMPUL_KEMENKOPUKM_PASSWORD: credentials("kemenkopukm").password ?? "",
+    ...externalSourcesEnv(sims),
   }),
   silentLogger,
   "http://simpul.test",
