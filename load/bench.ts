@@ -46,7 +46,7 @@ import {
   runBatch,
   scrapeMetrics,
 } from "./lib/scenarios.ts";
-import { SOURCE_LATENCY } from "./lib/source-latency.ts";
+import { SOURCE_LATENCY, SOURCE_LATENCY_FAULTS } from "./lib/source-latency.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -389,10 +389,7 @@ async function oneRun(
     );
 
     // 2. Enrolment check with realistic upstream latency, against each source's own p50.
-    await setSimulatorFaults(
-      sims,
-      Object.fromEntries(SOURCE_IDS.map((id) => [id, { latency: SOURCE_LATENCY[id] }])),
-    );
+    await setSimulatorFaults(sims, SOURCE_LATENCY_FAULTS);
     log("  each source directly, then the enrolment check");
     const sourceEntries = await Promise.all(
       SOURCE_IDS.map(async (id) => {

@@ -24,7 +24,6 @@ import {
   buildGateway,
   ROOT,
   type RunningGateway,
-  SOURCE_IDS,
   setSimulatorFaults,
   startGateway,
   startSimulators,
@@ -39,7 +38,7 @@ import {
   getToken,
   runBatch,
 } from "./lib/scenarios.ts";
-import { SOURCE_LATENCY } from "./lib/source-latency.ts";
+import { SOURCE_LATENCY_FAULTS } from "./lib/source-latency.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -188,12 +187,7 @@ try {
   const sections: string[] = [];
   for (const name of paths) {
     const scenario = SCENARIOS[name];
-    await setSimulatorFaults(
-      sims,
-      scenario.latency
-        ? Object.fromEntries(SOURCE_IDS.map((id) => [id, { latency: SOURCE_LATENCY[id] }]))
-        : {},
-    );
+    await setSimulatorFaults(sims, scenario.latency ? SOURCE_LATENCY_FAULTS : {});
     for (const target of gateways) await measure(target, scenario, 3); // warm-up
     const slices: Record<string, Slice[]> = { base: [], change: [] };
     for (let i = 0; i < SLICES; i++) {

@@ -15,3 +15,8 @@ export const SOURCE_LATENCY: Record<
   kemnaker: { kind: "lognormal", medianMs: 10, p99Ms: 20 },
   kemenkopukm: { kind: "lognormal", medianMs: 20, p99Ms: 40 },
 };
+
+/** {@link SOURCE_LATENCY} as the simulators' fault settings (`setSimulatorFaults`). */
+export const SOURCE_LATENCY_FAULTS = Object.fromEntries(
+  Object.entries(SOURCE_LATENCY).map(([id, latency]) => [id, { latency }]),
+);

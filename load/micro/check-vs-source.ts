@@ -12,7 +12,6 @@ import { generateWorld } from "../../adapters/world/index.ts";
 import { load } from "../lib/measure.ts";
 import {
   buildGateway,
-  SOURCE_IDS,
   setSimulatorFaults,
   startGateway,
   startSimulators,
@@ -28,7 +27,7 @@ import {
   meanBetween,
   scrapeMetrics,
 } from "../lib/scenarios.ts";
-import { SOURCE_LATENCY } from "../lib/source-latency.ts";
+import { SOURCE_LATENCY_FAULTS } from "../lib/source-latency.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -54,10 +53,7 @@ const gateway = await startGateway({
 });
 try {
   const token = await getToken(gateway.url, BENCH_CLIENTS.load);
-  await setSimulatorFaults(
-    sims,
-    Object.fromEntries(SOURCE_IDS.map((id) => [id, { latency: SOURCE_LATENCY[id] }])),
-  );
+  await setSimulatorFaults(sims, SOURCE_LATENCY_FAULTS);
   const nextNik = cycle(clean);
   const check = (connections: number, s: number) =>
     load({
