@@ -2,6 +2,7 @@
 import type { AccessClaims } from "./auth/tokens.ts";
 import type { Client, Purpose } from "./clients/client.ts";
 import type { AnswerHeaders } from "./http/answer-headers.ts";
+import type { ChargeOutcome } from "./middleware/rate-limit.ts";
 import type { TraceContext } from "./middleware/trace-context.ts";
 import type { Services } from "./services.ts";
 import type { AuditSource } from "./stores/audit/record.ts";
@@ -36,5 +37,7 @@ export interface GatewayEnv {
     jsonBody: unknown;
     /** Fields every answer to this request carries (see http/answer-headers.ts). */
     answerHeaders: AnswerHeaders;
+    /** A rate-limit charge still being decided while the route asks its sources. */
+    pendingCharge: Promise<ChargeOutcome> | undefined;
   };
 }

@@ -24,6 +24,11 @@ export interface GatewaySettings {
   readonly metricsToken?: string;
   /** When the rate-limit store cannot answer: refuse with 503 (`closed`) or admit unmetered. */
   readonly rateLimitFailure?: "closed" | "open";
+  /**
+   * Whether a personal-data route may ask its sources while its charge is being decided, when
+   * the client is known to have room (middleware/known-room.ts); on unless set to false.
+   */
+  readonly askSourcesWhileCharging?: boolean;
 }
 
 /** Static files for /docs, served by the gateway itself so the page needs no internet. */

@@ -58,6 +58,7 @@ export async function buildNodeServices(
       audience: config.SIMPUL_AUDIENCE,
       tokenTtlSeconds: config.SIMPUL_TOKEN_TTL_SECONDS,
       rateLimitFailure: config.SIMPUL_RATE_LIMIT_FAILURE,
+      askSourcesWhileCharging: config.SIMPUL_ASK_SOURCES_WHILE_CHARGING,
       ...(config.SIMPUL_METRICS_TOKEN ? { metricsToken: config.SIMPUL_METRICS_TOKEN } : {}),
     },
     signingKey,

@@ -60,6 +60,8 @@ const NodeConfig = z.object({
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   SIMPUL_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   SIMPUL_RATE_LIMIT_FAILURE: z.enum(["closed", "open"]).default("closed"),
+  /** Ask a request's sources while its charge is decided, for clients known to have room. */
+  SIMPUL_ASK_SOURCES_WHILE_CHARGING: z.stringbool().default(true),
   /** NIKs per bulk call to each source in a batch check (capped by each source's bulk limit). */
   SIMPUL_BATCH_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   /** Chunks of a batch in flight at once: bounds memory and the load put on the sources. */

@@ -10,6 +10,8 @@ import { rateLimit } from "../middleware/rate-limit.ts";
 /**
  * Audit first (so refusals are recorded too), then who is calling, how often, why, and only
  * then the body. Pass `body: false` for GET operations; a batch charges its own cost later.
+ * `alongside-sources` charges per request while the route asks its sources, when the client is
+ * known to have room; such a route calls `settleCharge` before it answers (rate-limit.ts).
  *
  * @example
  * createRoute({ ..., middleware: personalData("identity.lookup", "identity:lookup") });
@@ -17,13 +19,18 @@ import { rateLimit } from "../middleware/rate-limit.ts";
 export function personalData(
   operationId: string,
   scope: Scope,
-  options: { body?: number | false; charge?: "per-request" | "by-handler" } = {},
+  options: {
+    body?: number | false;
+    charge?: "per-request" | "alongside-sources" | "by-handler";
+  } = {},
 ): MiddlewareHandler<GatewayEnv>[] {
   const { body = undefined, charge = "per-request" } = options;
   return [
     audited(operationId),
     requireScope(scope),
-    ...(charge === "per-request" ? [rateLimit()] : []),
+    ...(charge === "by-handler"
+      ? []
+      : [rateLimit({ alongsideSources: charge === "alongside-sources" })]),
     requirePurpose(),
     ...(body === false ? [] : jsonBody(body)),
   ];

@@ -118,6 +118,7 @@ export async function buildWorkerServices(config: WorkerConfig, issuer: string):
       audience: config.SIMPUL_AUDIENCE,
       tokenTtlSeconds: config.SIMPUL_TOKEN_TTL_SECONDS,
       rateLimitFailure: config.SIMPUL_RATE_LIMIT_FAILURE,
+      askSourcesWhileCharging: config.SIMPUL_ASK_SOURCES_WHILE_CHARGING,
     },
     signingKey,
     verifyToken: routeByIssuer([

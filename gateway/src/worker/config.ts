@@ -80,6 +80,8 @@ const WorkerConfig = z.object({
   /** `exact` (Durable Objects, the default) or `approximate` (the Rate Limiting binding). */
   SIMPUL_RATE_LIMIT_MODE: z.enum(["exact", "approximate"]).default("exact"),
   SIMPUL_RATE_LIMIT_FAILURE: z.enum(["closed", "open"]).default("closed"),
+  /** Ask a request's sources while its charge is decided, for clients known to have room. */
+  SIMPUL_ASK_SOURCES_WHILE_CHARGING: z.stringbool().default(true),
   /** NIKs per bulk call to each source in a batch check (see README: subrequest budget). */
   SIMPUL_BATCH_CHUNK_SIZE: int(1, 1000).default(1000),
   /** Chunks in flight at once; Workers open at most 6 connections per request anyway. */

@@ -12,6 +12,7 @@ import { auditSources } from "../../enrolments/source-statuses.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { answerJson } from "../../http/answer-headers.ts";
 import { requestAccessOf } from "../../http/request-access.ts";
+import { settleCharge } from "../../middleware/rate-limit.ts";
 import { NikSchema } from "../../validation/nik.ts";
 import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
@@ -56,7 +57,7 @@ export const checkRoute = createRoute({
   description:
     "Asks Dukcapil and every program source in parallel and applies the cross-program rules. When a source is down the answer is partial and says so (`complete: false`); it is never an error.",
   security: [{ oauth2: ["enrolments:check"] }],
-  middleware: personalData("enrolments.check", "enrolments:check"),
+  middleware: personalData("enrolments.check", "enrolments:check", { charge: "alongside-sources" }),
   request: {
     headers: PurposeHeaders,
     body: { required: true, content: { "application/json": { schema: CheckRequest } } },
@@ -84,6 +85,7 @@ export function registerCheck(app: OpenAPIHono<GatewayEnv>): void {
       sources: auditSources(check.sources),
       fieldsReleased: ["civilRegistry", "programs", "findings"],
     });
+    await settleCharge(c);
     const findings = [...check.findings];
     // A regional office may check a newcomer (KTP pendatang) one by one; the answer says so.
     if (

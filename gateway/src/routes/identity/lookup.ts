@@ -6,6 +6,7 @@ import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
 import { answerJson } from "../../http/answer-headers.ts";
 import { requestAccessOf } from "../../http/request-access.ts";
+import { settleCharge } from "../../middleware/rate-limit.ts";
 import { regionWarnings } from "../../regions/region-warnings.ts";
 import { NikSchema } from "../../validation/nik.ts";
 import { registerOperation } from "../operation.ts";
@@ -36,7 +37,7 @@ export const lookupRoute = createRoute({
   description:
     "Returns the person as Dukcapil records them, reduced to the fields granted to the calling client. Requires the `identity:lookup` scope and a declared purpose.",
   security: [{ oauth2: ["identity:lookup"] }],
-  middleware: personalData("identity.lookup", "identity:lookup"),
+  middleware: personalData("identity.lookup", "identity:lookup", { charge: "alongside-sources" }),
   request: {
     headers: PurposeHeaders,
     body: { required: true, content: { "application/json": { schema: LookupRequest } } },
@@ -74,6 +75,7 @@ export function registerLookup(app: OpenAPIHono<GatewayEnv>): void {
       sources: [auditSource("dukcapil", result)],
       fieldsReleased: client.fields,
     });
+    await settleCharge(c);
     if (!result.ok)
       throw sourceProblem("dukcapil", result.error, services.logger, c.get("requestId"));
     const outcome = result.value;

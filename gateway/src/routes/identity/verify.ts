@@ -5,6 +5,7 @@ import type { GatewayEnv } from "../../env.ts";
 import { ProblemError } from "../../errors/problem.ts";
 import { answerJson } from "../../http/answer-headers.ts";
 import { requestAccessOf } from "../../http/request-access.ts";
+import { settleCharge } from "../../middleware/rate-limit.ts";
 import { NikSchema } from "../../validation/nik.ts";
 import { registerOperation } from "../operation.ts";
 import { personalData } from "../personal-data.ts";
@@ -53,7 +54,7 @@ export const verifyRoute = createRoute({
   description:
     "For clients that may not read personal data: returns a match verdict and a similarity score per supplied element, and nothing else from the record. Requires `identity:verify` and a declared purpose.",
   security: [{ oauth2: ["identity:verify"] }],
-  middleware: personalData("identity.verify", "identity:verify"),
+  middleware: personalData("identity.verify", "identity:verify", { charge: "alongside-sources" }),
   request: {
     headers: PurposeHeaders,
     body: { required: true, content: { "application/json": { schema: VerifyRequest } } },
@@ -84,6 +85,7 @@ export function registerVerify(app: OpenAPIHono<GatewayEnv>): void {
       sources: [auditSource("dukcapil", result)],
       fieldsReleased: Object.keys(elements).map((element) => `verdict:${element}`),
     });
+    await settleCharge(c);
     if (!result.ok)
       throw sourceProblem("dukcapil", result.error, services.logger, c.get("requestId"));
     if (result.value.status === "NOT_FOUND") throw new ProblemError("PERSON_NOT_FOUND");
