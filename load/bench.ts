@@ -31,7 +31,7 @@ import {
   startHandWired,
   startSimulators,
 } from "./lib/processes.ts";
-import { environment, save, stamp, table } from "./lib/report.ts";
+import { environment, save, settingsSentence, stamp, table } from "./lib/report.ts";
 import {
   type BatchOutcome,
   BENCH_CLIENTS,
@@ -691,7 +691,7 @@ its compiled entry (\`npm run build:gateway\`) with ${
       : `\`node ${(s.gatewayNodeFlags ?? []).join(" ")}\``
   } (its own V8 setting included: the heap-growth bound, \`SIMPUL_HEAP_GROWING_PERCENT\`, default 200); the load generator
 (autocannon) is the benchmark process. World: ${s.worldSize.toLocaleString()} persons.
-${workersNote(s.workers ?? 1)}
+${workersNote(s.workers ?? 1)} ${settingsSentence(e.gatewaySettings ?? {})}
 
 ${
   report.runs.some((r) => r.machine.atStart.cpuPressurePercent > 25)

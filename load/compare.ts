@@ -28,7 +28,7 @@ import {
   startGateway,
   startSimulators,
 } from "./lib/processes.ts";
-import { environment, save, stamp, table } from "./lib/report.ts";
+import { environment, save, settingsSentence, stamp, table } from "./lib/report.ts";
 import {
   BENCH_CLIENTS,
   bearer,
@@ -294,6 +294,7 @@ ${table(
 ${env.cores} cores, Node ${env.node}. Both gateways ran at once against the same simulators and
 Redis; the load alternated between them in ${SLICES} slices of ${SECONDS} s each, and each ratio is the
 median over the slices of that slice's change ÷ its neighbouring base slice.
+${settingsSentence(env.gatewaySettings)}
 
 ${sections.join("\n")}`;
   const written = save("compare", data, markdown, "compare-latest", runStamp);

@@ -33,7 +33,31 @@ export function environment(redisVersion?: string) {
     redis: redisVersion ?? "unknown",
     autocannon: pkg.devDependencies?.autocannon ?? "unknown",
     commit,
+    gatewaySettings: gatewaySettingsFromEnvironment(),
   };
+}
+
+const SECRET_SETTING = /KEY|SECRET|PASSWORD|TOKEN/;
+
+/**
+ * The `SIMPUL_*` settings this process's environment passes to the gateways it starts, secrets
+ * masked: a run made with a setting changed says so in its own report.
+ */
+export function gatewaySettingsFromEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([name]) => name.startsWith("SIMPUL_"))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => [name, SECRET_SETTING.test(name) ? "(set)" : String(value)]),
+  );
+}
+
+/** {@link gatewaySettingsFromEnvironment} as a sentence for a report's header. */
+export function settingsSentence(settings: Record<string, string>): string {
+  const set = Object.entries(settings).map(([name, value]) => `\`${name}=${value}\``);
+  return set.length === 0
+    ? "No gateway setting came from the environment (defaults)."
+    : `Gateway settings from the environment: ${set.join(", ")}.`;
 }
 
 /**

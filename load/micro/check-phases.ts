@@ -5,7 +5,8 @@
  * process of their own, as the benchmark runs them, so that their work does not share this event
  * loop. Every store and source call is timed from the start of the request, and each source is
  * also asked directly (a bare undici request, same latency) for what the simulator itself takes.
- * Prints the median of 80 requests after 20 of warm-up. Needs Redis (REDIS_URL).
+ * Prints the median of 80 requests after 20 of warm-up. `SIMPUL_*` settings in the environment
+ * reach the app (e.g. `SIMPUL_ASK_SOURCES_WHILE_CHARGING=false`). Needs Redis (REDIS_URL).
  */
 
 import { Pool } from "undici";
@@ -45,6 +46,9 @@ const node = await buildNodeServices(
     REDIS_URL,
     SIMPUL_REDIS_PREFIX: prefix,
     ...externalSourcesEnv(sims),
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => name.startsWith("SIMPUL_ASK_")),
+    ),
   }),
   silentLogger,
   "http://simpul.test",

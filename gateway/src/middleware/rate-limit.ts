@@ -126,6 +126,8 @@ export const rateLimit = (options: RateLimitOptions = {}) =>
       return;
     }
     const pending = decideCharge(c, 1);
+    // Awaited below or by the route; until then a fault in it must not count as unhandled.
+    pending.catch(() => undefined);
     c.set("pendingCharge", pending);
     await next();
     if (c.get("pendingCharge") === undefined) return;
