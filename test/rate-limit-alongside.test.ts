@@ -11,7 +11,7 @@ import { buildNodeServices, type NodeServices } from "../gateway/src/node/build-
 import { parseNodeConfig } from "../gateway/src/node/config.ts";
 import type { AuditEntry } from "../gateway/src/stores/audit/record.ts";
 import { devClient } from "./support/dev-clients.ts";
-import { startEarlyInMinute } from "./support/shared-redis.ts";
+import { clientToken, startEarlyInMinute } from "./support/shared-redis.ts";
 import { TEST_WORLD } from "./support/target.ts";
 
 const LOOKUP = "/v1/identity/lookup";
@@ -52,17 +52,11 @@ async function twoProcesses(env: Record<string, string> = {}) {
   };
   const here = createApp({ ...node.services, dukcapil: counted });
   const elsewhere = createApp({ ...node.services });
-  const { secret } = devClient(CLIENT);
-  const tokenReply = await here.request("/oauth/token", {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${btoa(`${CLIENT}:${secret}`)}`,
-    },
-    body: "grant_type=client_credentials",
-  });
-  expect(tokenReply.status).toBe(200);
-  const { access_token: token } = (await tokenReply.json()) as { access_token: string };
+  const token = await clientToken(
+    { fetch: async (path, init) => here.request(path, init) },
+    CLIENT,
+    devClient(CLIENT).secret,
+  );
   const nik = node.embedded?.world.examples("CLEAN", 1)[0] ?? "";
   const lookup = (
     app: typeof here,

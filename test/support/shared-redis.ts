@@ -53,7 +53,7 @@ export async function sharedRedisEnv(
 
 /** A token with `client_secret_basic`; the suite fails here if the gateway refuses it. */
 export async function clientToken(
-  target: GatewayTarget,
+  target: Pick<GatewayTarget, "fetch">,
   clientId: string,
   secret: string,
 ): Promise<string> {

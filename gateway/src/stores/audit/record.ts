@@ -6,7 +6,9 @@ export const AUDIT_OUTCOMES = [
   "RELEASED", // personal data (or a verdict about it) was sent to the client
   "PARTIAL", // a batch where only some NIKs produced data
   "NOT_FOUND", // the sources had no such person; nothing personal was sent
-  "DENIED", // refused before any source was asked (scope, purpose, grant, rate limit)
+  // refused (scope, purpose, grant, rate limit); nothing personal was sent. Sources are listed
+  // when they were asked while the rate limit was being decided (middleware/known-room.ts).
+  "DENIED",
   "FAILED", // a source or the gateway failed; nothing personal was sent
 ] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
