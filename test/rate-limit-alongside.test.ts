@@ -77,7 +77,17 @@ async function twoProcesses(env: Record<string, string> = {}) {
     const page = await node.services.audit.query({ clientId: CLIENT, limit: 100 });
     return page.entries.find((entry) => entry.requestId === `alongside-${requestId}`);
   };
-  return { here, elsewhere, lookup, asked, nik, auditOf };
+  /** `simpul_rate_limit_refusals_after_sources_total` for the client, as /metrics shows it. */
+  const refusedAfterSources = () => {
+    const text = node.services.metrics?.registry.render() ?? "";
+    const line = text
+      .split("\n")
+      .find((row) =>
+        row.startsWith(`simpul_rate_limit_refusals_after_sources_total{client="${CLIENT}"}`),
+      );
+    return line === undefined ? 0 : Number(line.split(" ").at(-1));
+  };
+  return { here, elsewhere, lookup, asked, nik, auditOf, refusedAfterSources };
 }
 
 describe("sources asked while the charge is decided", () => {
@@ -116,7 +126,8 @@ describe("sources asked while the charge is decided", () => {
   });
 
   it("refuses a request that went ahead when another process took the room, releasing nothing and recording it", async () => {
-    const { here, elsewhere, lookup, asked, nik, auditOf } = await twoProcesses();
+    const { here, elsewhere, lookup, asked, nik, auditOf, refusedAfterSources } =
+      await twoProcesses();
     await startEarlyInMinute();
     expect((await lookup(here, "first")).status).toBe(200);
     // Another instance spends the two lookups this process believes are left.
@@ -139,13 +150,15 @@ describe("sources asked while the charge is decided", () => {
       sources: [{ id: "dukcapil", status: "OK" }],
     });
     expect(record?.nikHmac, "oversight can see whose record was fetched").toMatch(/^[0-9a-f]{64}$/);
+    expect(refusedAfterSources(), "operators can see what going ahead cost").toBe(1);
     // Told there is no room, this process charges first again: no source is asked.
     expect((await lookup(here, "after")).status).toBe(429);
     expect(asked).toHaveLength(2);
+    expect(refusedAfterSources()).toBe(1);
   });
 
   it("answers a refusal rather than the request's own error when the room was gone", async () => {
-    const { here, elsewhere, lookup, asked } = await twoProcesses();
+    const { here, elsewhere, lookup, asked, refusedAfterSources } = await twoProcesses();
     await startEarlyInMinute();
     expect((await lookup(here, "first")).status).toBe(200);
     for (const id of ["other-1", "other-2"]) expect((await lookup(elsewhere, id)).status).toBe(200);
@@ -155,6 +168,7 @@ describe("sources asked while the charge is decided", () => {
     );
     expect(((await badBody.json()) as { code: string }).code).toBe("RATE_LIMITED");
     expect(asked).toHaveLength(1);
+    expect(refusedAfterSources(), "refused before its sources were asked").toBe(0);
   });
 
   it("with SIMPUL_ASK_SOURCES_WHILE_CHARGING=false, asks no source for a request refused", async () => {

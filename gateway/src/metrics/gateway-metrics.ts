@@ -12,6 +12,8 @@ export interface GatewayMetrics {
   readonly sourceDuration: Histogram;
   readonly sourceFailures: Counter;
   readonly rateLimitRefusals: Counter;
+  /** Refusals that came after the sources were asked (middleware/known-room.ts). */
+  readonly rateLimitRefusalsAfterSources: Counter;
   readonly auditAppendDuration: Histogram;
   readonly auditAppendFailures: Counter;
   readonly tokensIssued: Counter;
@@ -48,6 +50,12 @@ export function createGatewayMetrics(sources: () => readonly SourceHealth[]): Ga
     ),
     rateLimitRefusals: registry.register(
       new Counter("simpul_rate_limit_refusals_total", "Requests refused with 429, by client."),
+    ),
+    rateLimitRefusalsAfterSources: registry.register(
+      new Counter(
+        "simpul_rate_limit_refusals_after_sources_total",
+        "Requests refused with 429 after their sources were asked (another process took the client's last room meanwhile), by client.",
+      ),
     ),
     auditAppendDuration: registry.register(
       new Histogram("simpul_audit_append_duration_seconds", "Time to append one audit record."),

@@ -159,6 +159,12 @@ export async function settleCharge(c: Context<GatewayEnv>): Promise<void> {
   if (pending === undefined) return;
   c.set("pendingCharge", undefined);
   const outcome = await pending;
-  if ("refusal" in outcome) throw outcome.refusal;
+  if ("refusal" in outcome) {
+    if (outcome.refusal instanceof ProblemError && outcome.refusal.code === "RATE_LIMITED") {
+      // What going ahead costs: operators weigh it with SIMPUL_ASK_SOURCES_WHILE_CHARGING.
+      c.get("services").metrics?.rateLimitRefusalsAfterSources.inc({ client: c.get("client").id });
+    }
+    throw outcome.refusal;
+  }
   setAnswerHeaders(c, outcome.headers);
 }
