@@ -74,6 +74,17 @@ describe("Node configuration", () => {
     );
   });
 
+  it("asks sources while charging unless told not to, and refuses anything but a boolean", () => {
+    expect(parseNodeConfig({}).SIMPUL_ASK_SOURCES_WHILE_CHARGING).toBe(true);
+    expect(
+      parseNodeConfig({ SIMPUL_ASK_SOURCES_WHILE_CHARGING: "false" })
+        .SIMPUL_ASK_SOURCES_WHILE_CHARGING,
+    ).toBe(false);
+    expect(() => parseNodeConfig({ SIMPUL_ASK_SOURCES_WHILE_CHARGING: "sometimes" })).toThrow(
+      /SIMPUL_ASK_SOURCES_WHILE_CHARGING/,
+    );
+  });
+
   it("bounds the heap's growth between full collections unless told otherwise", () => {
     expect(parseNodeConfig({}).SIMPUL_HEAP_GROWING_PERCENT).toBe(200);
     expect(parseNodeConfig({ SIMPUL_HEAP_GROWING_PERCENT: "0" }).SIMPUL_HEAP_GROWING_PERCENT).toBe(

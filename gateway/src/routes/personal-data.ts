@@ -14,7 +14,10 @@ import { rateLimit } from "../middleware/rate-limit.ts";
  * known to have room; such a route calls `settleCharge` before it answers (rate-limit.ts).
  *
  * @example
- * createRoute({ ..., middleware: personalData("identity.lookup", "identity:lookup") });
+ * createRoute({ ..., middleware: personalData("audit.subject", "audit:read") });
+ * createRoute({ ..., middleware: personalData("identity.lookup", "identity:lookup", {
+ *   charge: "alongside-sources",
+ * }) });
  */
 export function personalData(
   operationId: string,
