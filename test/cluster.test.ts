@@ -64,14 +64,28 @@ async function startCluster(prefix: string): Promise<GatewayTarget & { port: num
   return Object.assign(gateway, { port: Number(new URL(gateway.baseUrl ?? "").port) });
 }
 
-/** The primary's children: its workers. */
+/**
+ * The primary's workers: its children that run Node. On a cold transform cache tsx starts an
+ * esbuild service as a child of the primary too, which is not a worker.
+ */
 function workersOf(primary: number): number[] {
-  return readdirSync(`/proc/${primary}/task`).flatMap((tid) =>
-    readFileSync(`/proc/${primary}/task/${tid}/children`, "utf8")
-      .split(" ")
-      .filter((pid) => pid !== "")
-      .map(Number),
-  );
+  return readdirSync(`/proc/${primary}/task`)
+    .flatMap((tid) =>
+      readFileSync(`/proc/${primary}/task/${tid}/children`, "utf8")
+        .split(" ")
+        .filter((pid) => pid !== "")
+        .map(Number),
+    )
+    .filter((pid) => runsNode(pid));
+}
+
+/** Whether a process was started from this Node executable (a gone process is not). */
+function runsNode(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] === process.execPath;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a process still runs (a zombie does not). */
@@ -206,20 +220,27 @@ function monitoredArgs(text: string): string[] {
 interface AppendCall {
   readonly command: string;
   readonly source: string;
+  /** When Redis ran it (ms, from MONITOR's timestamp). */
+  readonly atMs: number;
   readonly expectedSequence: number;
   readonly expectedHash: string;
   readonly count: number;
   /** The hash of the batch's newest entry: the head it leaves when it lands. */
   readonly lastHash: string;
+  /** The writer's id, how long a turn it takes lasts, and whether it asks for one. */
+  readonly writer: string;
+  readonly turnMs: number;
+  readonly starving: boolean;
 }
 
 /**
  * Watches the audit chain's compare-and-append script calls under `prefix` with MONITOR (over a
  * plain socket). Redis runs scripts one at a time in the order MONITOR reports them, so replaying
- * the calls on the head (sequence and hash, as the script compares them) tells the appends that
- * landed from those refused because the other worker had moved the head first (each refusal is
- * one retry). The hash matters: a batch pipelined behind a refused one expects the sequence the
- * refused one would have left, which the other worker's append may have reached.
+ * the calls on the head (sequence and hash, as the script compares them) and on the turn (as the
+ * script keeps it, its expiry judged by MONITOR's timestamps) tells the appends that landed from
+ * those refused because the other worker had moved the head first and those turned away during
+ * its turn (each is one retry). The hash matters: a batch pipelined behind a refused one expects
+ * the sequence the refused one would have left, which the other worker's append may have reached.
  */
 async function watchAuditAppends(prefix: string) {
   const head = `${prefix}{audit}:head`;
@@ -241,9 +262,9 @@ async function watchAuditAppends(prefix: string) {
       const line = buffered.slice(0, end);
       buffered = buffered.slice(end + 2);
       // +1700000000.123456 [0 127.0.0.1:54321] "evalsha" "…" "4" "key" …
-      const match = /^\+[\d.]+ \[\d+ ([^\]]+)\] (.*)$/.exec(line);
+      const match = /^\+([\d.]+) \[\d+ ([^\]]+)\] (.*)$/.exec(line);
       if (match === null) continue;
-      const args = monitoredArgs(match[2] ?? "");
+      const args = monitoredArgs(match[3] ?? "");
       const [command = "", , keyCount] = args;
       const keys = Number(keyCount);
       // EVALSHA/EVAL sha-or-script numkeys KEYS… ARGV; the append's ARGV is seq, hash, count, …
@@ -251,14 +272,20 @@ async function watchAuditAppends(prefix: string) {
       const argv = args.slice(3 + keys);
       if (!/^[0-9a-f]{64}$/.test(argv[1] ?? "")) continue; // the query script's KEYS too
       const count = Number(argv[2]);
-      // ARGV: seq, hash, count, then six per entry (json, hash, previous hash, time, positions).
+      // ARGV: seq, hash, count, then six per entry (json, hash, previous hash, time, positions),
+      // then the writer, the turn's length and whether it claims one.
+      const tail = 3 + count * 6;
       calls.push({
         command: command.toLowerCase(),
-        source: match[1] ?? "",
+        source: match[2] ?? "",
+        atMs: Number(match[1]) * 1000,
         expectedSequence: Number(argv[0]),
         expectedHash: argv[1] ?? "",
         count,
         lastHash: argv[3 + (count - 1) * 6 + 1] ?? "",
+        writer: argv[tail] ?? "",
+        turnMs: Number(argv[tail + 1]),
+        starving: argv[tail + 2] === "1",
       });
     }
   });
@@ -281,15 +308,35 @@ async function watchAuditAppends(prefix: string) {
       let sequence = 0;
       let hash = "0".repeat(64);
       let landed = 0;
+      let turnedAway = 0;
       let recordsLanded = 0;
+      // The writer whose turn it is, as the script keeps it: taken by a starving writer refused
+      // on a moved head, ended by its append or its expiry.
+      let turn: { writer: string; untilMs: number } | undefined;
       for (const call of effective) {
-        if (call.expectedSequence !== sequence || call.expectedHash !== hash) continue;
+        if (turn !== undefined && call.atMs >= turn.untilMs) turn = undefined;
+        if (call.expectedSequence !== sequence || call.expectedHash !== hash) {
+          if (call.starving && (turn === undefined || turn.writer === call.writer))
+            turn = { writer: call.writer, untilMs: call.atMs + call.turnMs };
+          continue;
+        }
+        if (turn !== undefined && turn.writer !== call.writer) {
+          turnedAway++;
+          continue;
+        }
+        turn = undefined;
         sequence += call.count;
         hash = call.lastHash;
         landed++;
         recordsLanded += call.count;
       }
-      return { calls: effective.length, landed, refused: effective.length - landed, recordsLanded };
+      return {
+        calls: effective.length,
+        landed,
+        turnedAway,
+        refused: effective.length - landed - turnedAway,
+        recordsLanded,
+      };
     },
   };
 }
@@ -337,7 +384,8 @@ describe("two worker processes on one port (SIMPUL_WORKERS=2)", () => {
       console.info(
         `audit compare-and-append with 2 workers: ${appendStats.calls} script calls for ${attempts} records, ` +
           `${appendStats.landed} landed (${(attempts / appendStats.landed).toFixed(1)} records each), ` +
-          `${appendStats.refused} refused and retried because the other worker moved the head first`,
+          `${appendStats.refused} refused and retried because the other worker moved the head first, ` +
+          `${appendStats.turnedAway} turned away during the other worker's turn`,
       );
     } finally {
       agent.destroy();

@@ -91,7 +91,7 @@ describe("redis audit store", () => {
     // The connection as the store sees it, with the append script's calls counted and each reply
     // held back 20 ms (a Redis farther away): whether a reply beat the next batch out used to
     // depend on how fast this machine hashed, and the overlap went unseen on a busy one.
-    const counted = aroundScript(connection, "simpulAuditAppendV3", async (_args, call) => {
+    const counted = aroundScript(connection, "simpulAuditAppendV4", async (_args, call) => {
       mostInFlight = Math.max(mostInFlight, ++inFlight);
       try {
         const reply = await call();
@@ -116,7 +116,7 @@ describe("redis audit store", () => {
   it("gathers the appends of one event-loop turn into one batch while another is in flight", async () => {
     const prefix = `${redis.prefix}one-turn:`;
     const batchSizes: number[] = [];
-    const counted = aroundScript(connection, "simpulAuditAppendV3", (args, call) => {
+    const counted = aroundScript(connection, "simpulAuditAppendV4", (args, call) => {
       // ARGV[3] is the batch's record count: after numberOfKeys, the keys, seq and hash.
       batchSizes.push(Number(args[1 + (args[0] as number) + 2]));
       return call();
@@ -164,6 +164,71 @@ describe("redis audit store", () => {
       Array.from({ length: 5 }, (_, i) => [i + 3, `a-${i + 1}`]),
     );
     expect(await a.verify()).toEqual({ ok: true, count: 7 });
+  });
+
+  it("lets a process that keeps losing the race take the turn and append, instead of starving it", async () => {
+    const prefix = `${redis.prefix}starved:`;
+    const rival = createRedisAuditStore(
+      aroundScript(await redis.newClient(), "simpulAuditAppendV4", async (_args, call) => {
+        const reply = (await call()) as unknown[];
+        rivalReplies.push(Number(reply[0]));
+        rivalAnswered?.();
+        return reply;
+      }),
+      { prefix },
+    );
+    const rivalReplies: number[] = [];
+    let rivalAnswered: (() => void) | undefined;
+    let starvedCalls = 0;
+    // Before each of its calls reaches Redis, the rival appends and its call is answered: the
+    // starved store always seals on a head that has just moved, as a process does whose
+    // neighbour has batches pipelined on its own predictions. With optimism alone it gives up
+    // after maxAttempts and its request answers 503.
+    const starved = createRedisAuditStore(
+      aroundScript(await redis.newClient(), "simpulAuditAppendV4", async (_args, call) => {
+        starvedCalls++;
+        const answered = new Promise<void>((resolve) => {
+          rivalAnswered = resolve;
+        });
+        void rival.append(auditRecord({ requestId: `rival-${starvedCalls}` }));
+        await answered;
+        return call();
+      }),
+      { prefix, maxAttempts: 5 },
+    );
+    await rival.append(auditRecord({ requestId: "first" }));
+
+    const entry = await starved.append(auditRecord({ requestId: "starved" }));
+
+    expect(entry.requestId).toBe("starved");
+    // Refused twice as an ordinary race, refused a third time while taking the turn, then in.
+    expect(starvedCalls).toBe(4);
+    expect(
+      rivalReplies,
+      "the rival was turned away once, during the starved store's turn",
+    ).toContain(2);
+    // The rival's turned-away record went in after the starved one, when the turn was over.
+    await expect.poll(() => rivalReplies.filter((reply) => reply === 1).length).toBe(5);
+    const verification = await rival.verify();
+    expect(verification).toEqual({ ok: true, count: 6 });
+    const order: string[] = [];
+    for await (const stored of rival.export()) order.push(stored.requestId);
+    expect(order).toEqual(["first", "rival-1", "rival-2", "rival-3", "starved", "rival-4"]);
+  });
+
+  it("waits out a turn whose holder never appends, without counting it as contention", async () => {
+    const prefix = `${redis.prefix}abandoned:`;
+    const store = createRedisAuditStore(await redis.newClient(), { prefix, maxAttempts: 1 });
+    await store.append(auditRecord({ requestId: "before" }));
+    // A process that took the turn and died before appending.
+    await connection.set(redisAuditKeys(prefix).turn, "a-process-that-died", "PX", 150);
+    const started = performance.now();
+    const entry = await store.append(auditRecord({ requestId: "after" }));
+    const waitedMs = performance.now() - started;
+    expect(entry.sequence).toBe(2);
+    // Turned away until the turn expired; Redis expires keys to the millisecond.
+    expect(waitedMs).toBeGreaterThanOrEqual(140);
+    expect(await store.verify()).toEqual({ ok: true, count: 2 });
   });
 
   it("fails fast, as unavailable, when nothing listens", async () => {

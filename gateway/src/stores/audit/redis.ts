@@ -26,6 +26,16 @@ import type { AuditEntry, AuditHead, AuditRecordInput } from "./record.ts";
  *    and moves the head; otherwise it appends nothing and returns the current head, and the
  *    process reseals on it and tries again (one round trip per retry).
  *
+ * Optimism alone let one process starve another: a process with batches pipelined on its own
+ * predictions kept moving the head, and a process it had refused resealed on a head that had moved
+ * again by the time its retry arrived, until it gave up and its requests answered 503 (four
+ * processes under a closed loop of appends, `npx tsx load/micro/audit-contention.ts`). So a
+ * refused process takes the turn: the script records it (with a short expiry, so a process that
+ * dies holding it stalls no one for long) and refuses everyone else's batches, head or not,
+ * until that process has appended. Its retry then finds the head where the refusal reported it.
+ * A batch turned away for someone else's turn is not a failed attempt; its process pauses briefly
+ * and tries again, and when the turn ends it takes the next one if it was refused meanwhile.
+ *
  * Within a process appends are queued and sent as a group (group commit), gathered over an
  * event-loop turn while others are in flight, so a burst of concurrent requests costs one round
  * trip, not one each, and retries only happen when another process appended in between. Groups
@@ -53,6 +63,8 @@ export interface RedisAuditOptions {
   readonly maxAttempts?: number;
   /** Batches sent and not yet answered, at most (pipelined on the predicted head). */
   readonly maxInFlight?: number;
+  /** How long a refused process keeps the turn if it does not append (ms). */
+  readonly turnMs?: number;
 }
 
 /** Where the trail lives; the `{audit}` hash tag keeps it on one Redis Cluster node. */
@@ -65,6 +77,8 @@ export function redisAuditKeys(prefix: string) {
     entries: `${base}entries`,
     /** Sorted set: score = time (ms), member = sequence zero-padded to 16 digits. */
     times: `${base}times`,
+    /** String, expiring: the writer refused last, whose batch goes before anyone else's. */
+    turn: `${base}turn`,
     /** Sorted set per client: score = member = sequence. */
     client: (clientId: string) => `${base}client:${clientId}`,
     /** Sorted set per NIK HMAC: score = member = sequence. */
@@ -73,25 +87,37 @@ export function redisAuditKeys(prefix: string) {
 }
 
 /*
- * KEYS: head, entries, times, then the index keys the batch touches.
+ * KEYS: head, entries, times, then the index keys the batch touches, then the turn.
  * ARGV: expected sequence, expected hash, count, then per record:
  *   json, hash, previous hash, time (ms), position of its client index in KEYS, and the
- *   space-separated positions of its NIK indexes (empty = none).
+ *   space-separated positions of its NIK indexes (empty = none);
+ *   then the writer's id and how long a turn lasts (ms).
  * The links are checked on the hashes passed beside each entry rather than by decoding its
  * JSON: both come from the same sealed object, and decoding every entry was most of the
  * script's cost (Redis CPU shares the machine with the gateway).
- * Replies {1, seq, hash, time} after appending, or {0, seq, hash, time} with the current head.
- * Everything is checked before anything is written, so a refused batch leaves no trace.
+ * Replies {1, seq, hash, time} after appending, {0, seq, hash, time} with the current head when
+ * the batch was sealed on another (the writer then holds the turn unless someone else does), or
+ * {2, seq, hash, time} when another writer's turn is running. Everything is checked before
+ * anything is written, so a refused batch leaves no trace.
  */
 const APPEND_LUA = `
 local head = redis.call('HMGET', KEYS[1], 'seq', 'hash', 'time')
 local seq = tonumber(head[1]) or 0
 local hash = head[2] or '${GENESIS_HASH}'
 local time = head[3] or '0'
+local count = tonumber(ARGV[3])
+local writer, turnMs, starving = ARGV[4 + count * 6], ARGV[5 + count * 6], ARGV[6 + count * 6]
+local turnKey = KEYS[#KEYS]
+local turn = redis.call('GET', turnKey)
 if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then
+  if starving == '1' and (not turn or turn == writer) then
+    redis.call('SET', turnKey, writer, 'PX', turnMs)
+  end
   return {0, seq, hash, time}
 end
-local count = tonumber(ARGV[3])
+if turn and turn ~= writer then
+  return {2, seq, hash, time}
+end
 local expected, previous = seq, hash
 for i = 0, count - 1 do
   local at = 4 + i * 6
@@ -115,6 +141,7 @@ for i = 0, count - 1 do
   hash, time = ARGV[at + 1], ARGV[at + 3]
 end
 redis.call('HSET', KEYS[1], 'seq', seq, 'hash', hash, 'time', time)
+if turn then redis.call('DEL', turnKey) end
 return {1, seq, hash, time}
 `;
 
@@ -184,6 +211,9 @@ interface SealedBatch {
   readonly args: (string | number)[];
 }
 
+/** Refusals after which a record's process claims the turn (earlier ones are ordinary races). */
+const STARVING_AFTER_REFUSALS = 2;
+
 const unavailable = (error: unknown) =>
   error instanceof StoreUnavailableError
     ? error
@@ -216,9 +246,12 @@ export function createRedisAuditStore(
   const now = options.now ?? Date.now;
   const maxBatch = options.maxBatch ?? 64;
   const maxAttempts = options.maxAttempts ?? 50;
-  const appendScript = defineScript(redis, "simpulAuditAppendV3", APPEND_LUA);
+  const appendScript = defineScript(redis, "simpulAuditAppendV4", APPEND_LUA);
   const queryScript = defineScript(redis, "simpulAuditQueryV1", QUERY_LUA);
   const maxInFlight = options.maxInFlight ?? 8;
+  const turnMs = options.turnMs ?? 100;
+  /** This store's name in the turn: unique per process, as each process has its own store. */
+  const writer = crypto.randomUUID();
   const pending: Pending[] = [];
   let arrivals = 0;
   /** Puts records back at the head of the queue, every record in arrival order. */
@@ -243,6 +276,8 @@ export function createRedisAuditStore(
   let settling = false;
   /** Records of refused batches, in the order they were sent, to reseal once settled. */
   const refused: Pending[] = [];
+  /** Some of them were turned away for another process's turn: pause before resealing. */
+  let yielded = false;
   /** The failure that is settling, if one is: refusals behind it are failed with it, not retried. */
   let failure: StoreUnavailableError | undefined;
 
@@ -254,6 +289,7 @@ export function createRedisAuditStore(
   const seal = async (
     records: readonly AuditRecordInput[],
     base: AuditHead & { timeMs: number },
+    starving: boolean,
   ): Promise<SealedBatch> => {
     const entries: AuditEntry[] = [];
     let previous: AuditHead = base;
@@ -286,10 +322,11 @@ export function createRedisAuditStore(
       );
       previous = entry;
     }
+    args.push(writer, turnMs, starving ? 1 : 0);
     return {
       entries,
       last: { sequence: previous.sequence, hash: previous.hash, timeMs },
-      keys: [keys.head, keys.entries, keys.times, ...indexKeys],
+      keys: [keys.head, keys.entries, keys.times, ...indexKeys, keys.turn],
       args,
     };
   };
@@ -329,6 +366,7 @@ export function createRedisAuditStore(
           sealed = await seal(
             batch.map((item) => item.record),
             base,
+            batch.some((item) => item.refusals >= STARVING_AFTER_REFUSALS),
           );
         } catch (error) {
           for (const item of batch) item.reject(unavailable(error));
@@ -369,11 +407,14 @@ export function createRedisAuditStore(
       // Confirmed; while nothing is settling, later batches already moved it further.
       if (settling && failure === undefined) sealOn = parseHead(reply);
     } else if (reply !== undefined) {
-      // Refused: another process appended first. Retried below unless a failure is settling.
+      // Refused: another process appended first, or holds the turn. Retried below unless a
+      // failure is settling; only the first kind counts towards giving up.
       settling = true;
       if (failure === undefined) sealOn = parseHead(reply);
+      const turnedAway = reply[0] === 2;
+      yielded ||= turnedAway;
       for (const item of batch) {
-        item.refusals++;
+        if (!turnedAway) item.refusals++;
         refused.push(item);
       }
     } else {
@@ -412,8 +453,12 @@ export function createRedisAuditStore(
         rounds = Math.max(rounds, item.refusals);
       }
     }
-    // Past a few rounds, a jittered pause breaks lockstep with the other processes.
-    if (rounds > 3) await new Promise((resolve) => setTimeout(resolve, Math.random() * rounds));
+    // Past a few rounds, a jittered pause breaks lockstep with the other processes. Turned away
+    // for another's turn, wait a moment for it to append rather than ask again at once; the
+    // turn expires, so these waits end even if its holder is gone.
+    const pauseMs = Math.max(rounds > 3 ? Math.random() * rounds : 0, yielded ? 1 : 0);
+    yielded = false;
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     requeue(retry);
     settling = false;
     pump();
