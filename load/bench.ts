@@ -629,6 +629,38 @@ const statusText = (statuses: Readonly<Record<string, number>>) =>
     .map(([code, n]) => `${code}×${n.toLocaleString("en-US")}`)
     .join(" ");
 
+/**
+ * Answers the gateway failed (5xx, or no answer) in any run, phase by phase: throughput counts
+ * 2xx only, so a gateway that sheds load as 503s must not pass for a slow one.
+ */
+function gatewayFailuresText(runs: readonly RunResult[]): string {
+  const failed = (r: LoadResult) =>
+    Object.entries(r.statuses).reduce(
+      (n, [code, count]) => (Number(code) >= 500 ? n + count : n),
+      0,
+    ) + r.errors;
+  const lines = runs.flatMap((run, i) => {
+    const phases: [string, LoadResult][] = [
+      ["lookups", run.lookup.gateway],
+      ["enrolment checks", run.enrolment.check],
+      ...Object.entries(run.mixed).map(([name, r]): [string, LoadResult] => [`mixed: ${name}`, r]),
+    ];
+    return phases
+      .filter(([, r]) => failed(r) > 0)
+      .map(
+        ([phase, r]) =>
+          `> - run ${i + 1}, ${phase}: ${statusText(r.statuses)}, ${r.errors} socket errors`,
+      );
+  });
+  return lines.length === 0
+    ? ""
+    : `> **The gateway failed requests during this benchmark** (5xx answers or socket errors; every
+> throughput here counts 2xx answers only):
+${lines.join("\n")}
+
+`;
+}
+
 /** What `--workers` meant for the numbers, for the report header. */
 const workersNote = (workers: number) =>
   workers === 1
@@ -674,8 +706,19 @@ export function markdown(report: Report): string {
     r.latencyMs.p50,
     r.latencyMs.p90,
     r.latencyMs.p99,
+    statusText(r.statuses),
+    r.errors,
   ];
-  const head = ["target", "connections", "2xx/s", "p50 ms", "p90 ms", "p99 ms"];
+  const head = [
+    "target",
+    "connections",
+    "2xx/s",
+    "p50 ms",
+    "p90 ms",
+    "p99 ms",
+    "statuses",
+    "socket errors",
+  ];
   const cores = (c: Record<string, number>) =>
     Object.entries(c)
       .map(([k, v]) => `${k} ${v}`)
@@ -702,7 +745,7 @@ ${
 
 `
     : ""
-}## Floors
+}${gatewayFailuresText(report.runs)}## Floors
 
 ${table(
   ["floor", "measured", "limit", "met", "ratio to floor"],
