@@ -31,7 +31,7 @@ import {
   startHandWired,
   startSimulators,
 } from "./lib/processes.ts";
-import { environment, save, settingsSentence, stamp, table } from "./lib/report.ts";
+import { environment, save, settingsSentence, stamp, statusText, table } from "./lib/report.ts";
 import {
   type BatchOutcome,
   BENCH_CLIENTS,
@@ -623,11 +623,6 @@ type Report = {
   median: RunResult;
   runs: RunResult[];
 };
-
-const statusText = (statuses: Readonly<Record<string, number>>) =>
-  Object.entries(statuses)
-    .map(([code, n]) => `${code}×${n.toLocaleString("en-US")}`)
-    .join(" ");
 
 /**
  * Answers the gateway failed (5xx, or no answer) in any run, phase by phase: throughput counts

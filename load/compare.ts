@@ -47,12 +47,15 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "3" },
     paths: { type: "string", default: "lookup,check" },
     "batch-size": { type: "string", default: "100000" },
+    "base-node-flags": { type: "string", default: "" },
+    "change-node-flags": { type: "string", default: "" },
     help: { type: "boolean", default: false },
   },
 });
 if (args.help || args.base === undefined) {
   console.log(
-    "usage: npx tsx load/compare.ts --base <git ref> [--slices 8] [--seconds 3] [--paths lookup,check,batch] [--batch-size 100000]\n" +
+    "usage: npx tsx load/compare.ts --base <git ref> [--slices 8] [--seconds 3] [--paths lookup,check,batch] [--batch-size 100000] [--base-node-flags '<flags>'] [--change-node-flags '<flags>']\n" +
+      "The node flags (e.g. --change-node-flags=--max-semi-space-size=32) compare V8 settings: use --base HEAD with a clean tree.\n" +
       "Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); keys go under a per-run prefix.",
   );
   process.exit(args.help ? 0 : 1);
@@ -62,6 +65,13 @@ const SLICES = Number(args.slices);
 const SECONDS = Number(args.seconds);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const BATCH_NIKS = Number(args["batch-size"]);
+/** Extra node flags per gateway, so one commit can be compared with itself under V8 settings. */
+const NODE_FLAGS = {
+  base: args["base-node-flags"].split(/\s+/).filter((flag) => flag !== ""),
+  change: args["change-node-flags"].split(/\s+/).filter((flag) => flag !== ""),
+};
+const flagsText = (flags: readonly string[]) =>
+  flags.length === 0 ? "no extra node flags" : `\`node ${flags.join(" ")}\``;
 const SCENARIOS = {
   lookup: { kind: "load", path: "/v1/identity/lookup", connections: 64, latency: false },
   check: { kind: "load", path: "/v1/enrolments/check", connections: 16, latency: true },
@@ -124,6 +134,7 @@ try {
       redisPrefix: prefix,
       clientsFile: CLIENTS_FILE,
       entryFile,
+      nodeFlags: NODE_FLAGS[name],
     });
     gateways.push({
       name,
@@ -283,6 +294,7 @@ ${table(
     kind: "simpul-compare",
     startedAt: runStamp,
     base: { ref: args.base, commit: baseCommit },
+    nodeFlags: NODE_FLAGS,
     slices: SLICES,
     secondsPerSlice: SECONDS,
     environment: env,
@@ -290,10 +302,11 @@ ${table(
   };
   const markdown = `# Paired comparison: working tree (${env.commit}${git("status", "--porcelain") === "" ? "" : " + changes"}) against ${args.base} (${baseCommit})
 
-\`npx tsx load/compare.ts --base ${args.base} --slices ${SLICES} --seconds ${SECONDS} --paths ${paths.join(",")}${paths.includes("batch") ? ` --batch-size ${BATCH_NIKS}` : ""}\`;
+\`npx tsx load/compare.ts --base ${args.base} --slices ${SLICES} --seconds ${SECONDS} --paths ${paths.join(",")}${paths.includes("batch") ? ` --batch-size ${BATCH_NIKS}` : ""}${NODE_FLAGS.base.length > 0 ? ` --base-node-flags='${NODE_FLAGS.base.join(" ")}'` : ""}${NODE_FLAGS.change.length > 0 ? ` --change-node-flags='${NODE_FLAGS.change.join(" ")}'` : ""}\`;
 ${env.cores} cores, Node ${env.node}. Both gateways ran at once against the same simulators and
 Redis; the load alternated between them in ${SLICES} slices of ${SECONDS} s each, and each ratio is the
-median over the slices of that slice's change ÷ its neighbouring base slice.
+median over the slices of that slice's change ÷ its neighbouring base slice. The base ran with
+${flagsText(NODE_FLAGS.base)}, the change with ${flagsText(NODE_FLAGS.change)}.
 ${settingsSentence(env.gatewaySettings)}
 
 ${sections.join("\n")}`;

@@ -24,7 +24,7 @@ import {
   startGateway,
   startSimulators,
 } from "./lib/processes.ts";
-import { environment, save, stamp, table } from "./lib/report.ts";
+import { environment, save, stamp, statusText, table } from "./lib/report.ts";
 import {
   BENCH_CLIENTS,
   bearer,
@@ -251,6 +251,7 @@ ${table(
     "lookups/s",
     "p50 ms",
     "p99 ms",
+    "lookup statuses",
     "gateway CPU µs/req",
     "batch NIKs/s",
     "gateway peak RSS MB",
@@ -261,6 +262,7 @@ ${table(
     w.lookup.throughput,
     w.lookup.latencyMs.p50,
     w.lookup.latencyMs.p99,
+    `${statusText(w.lookup.statuses)}${w.lookup.errors > 0 ? `, ${w.lookup.errors} socket errors` : ""}`,
     w.lookup.gatewayCpuUsPerRequest,
     w.batch10k.niksPerSecond,
     w.batch10k.gatewayPeakRssMb,

@@ -90,3 +90,9 @@ export function table(head: readonly string[], rows: readonly (readonly unknown[
     ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
   ].join("\n");
 }
+
+/** Responses by status code, as `200×1,500 429×203`. */
+export const statusText = (statuses: Readonly<Record<string, number>>) =>
+  Object.entries(statuses)
+    .map(([code, n]) => `${code}×${n.toLocaleString("en-US")}`)
+    .join(" ");
