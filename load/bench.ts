@@ -21,6 +21,7 @@ import {
 import {
   buildGateway,
   buildHandWired,
+  DEPLOYED_NODE_FLAGS,
   type RunningForwarder,
   type RunningSimulators,
   SOURCE_IDS,
@@ -63,7 +64,8 @@ if (args.help) {
   console.log(
     "usage: npm run bench [-- --quick] [--runs N] [--seconds S] [--batch-size N] [--workers N]\n" +
       "--workers N runs the gateway and the bare forwarder as N processes each (default 1).\n" +
-      "--gateway-node-flags=--max-semi-space-size=32 starts the gateway's node with those flags.\n" +
+      "Every Node process measured runs with the node flags of `npm run start:built` (package.json);\n" +
+      "--gateway-node-flags='--max-semi-space-size=16' adds flags for the gateway's node after them (a V8 flag given again wins).\n" +
       "Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); keys go under a per-run prefix.",
   );
   process.exit(0);
@@ -82,7 +84,9 @@ export const SETTINGS = {
   batchNiks: Number(args["batch-size"] ?? 100_000),
   /** Processes of the gateway (SIMPUL_WORKERS) and of the bare forwarder (FORWARDER_WORKERS). */
   workers: Number(args.workers ?? 1),
-  /** Extra flags for the gateway's node (V8 heap settings, say); none by default. */
+  /** The deployment's node flags (`npm run start:built`), for every Node process measured. */
+  deployedNodeFlags: DEPLOYED_NODE_FLAGS,
+  /** Flags for the gateway's node after those (V8 heap settings, say); none by default. */
   gatewayNodeFlags: (args["gateway-node-flags"] ?? "").split(" ").filter(Boolean),
   worldSeed: 20_240_101,
   worldSize: 100_000,
@@ -656,6 +660,16 @@ ${lines.join("\n")}
 `;
 }
 
+/** The node flags the gateway ran with, and which of them every measured process shared. */
+function nodeFlagsText(s: Report["settings"]): string {
+  const deployed = s.deployedNodeFlags ?? [];
+  const extra = s.gatewayNodeFlags ?? [];
+  if (deployed.length === 0 && extra.length === 0) return "no extra node flags";
+  const all = `\`node ${[...deployed, ...extra].join(" ")}\``;
+  if (deployed.length === 0) return all;
+  return `${all} (${deployed.join(" ")} as \`npm run start:built\` runs it, and so do the hand-wired lookups and the bare forwarders)`;
+}
+
 /** What `--workers` meant for the numbers, for the report header. */
 const workersNote = (workers: number) =>
   workers === 1
@@ -723,11 +737,7 @@ export function markdown(report: Report): string {
 Medians of ${s.runs} run(s); ${s.seconds} s per measured phase after ${s.warmupSeconds} s of warm-up.
 ${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit}. Gateway,
 simulators, bare forwarder and Redis are separate processes on this one machine; the gateway runs
-its compiled entry (\`npm run build:gateway\`) with ${
-    (s.gatewayNodeFlags ?? []).length === 0
-      ? "no extra node flags"
-      : `\`node ${(s.gatewayNodeFlags ?? []).join(" ")}\``
-  } (its own V8 setting included: the heap-growth bound, \`SIMPUL_HEAP_GROWING_PERCENT\`, default 200); the load generator
+its compiled entry (\`npm run build:gateway\`) with ${nodeFlagsText(s)} (its own V8 setting included: the heap-growth bound, \`SIMPUL_HEAP_GROWING_PERCENT\`, default 200); the load generator
 (autocannon) is the benchmark process. World: ${s.worldSize.toLocaleString()} persons.
 ${workersNote(s.workers ?? 1)} ${settingsSentence(e.gatewaySettings ?? {})}
 

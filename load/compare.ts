@@ -22,6 +22,7 @@ import { load, medianOf, quartilesOf, withCpu } from "./lib/measure.ts";
 import {
   BUILT_ENTRY,
   buildGateway,
+  DEPLOYED_NODE_FLAGS,
   ROOT,
   type RunningGateway,
   setSimulatorFaults,
@@ -55,7 +56,8 @@ const { values: args } = parseArgs({
 if (args.help || args.base === undefined) {
   console.log(
     "usage: npx tsx load/compare.ts --base <git ref> [--slices 8] [--seconds 3] [--paths lookup,check,batch] [--batch-size 100000] [--base-node-flags '<flags>'] [--change-node-flags '<flags>']\n" +
-      "The node flags (e.g. --change-node-flags=--max-semi-space-size=32) compare V8 settings: use --base HEAD with a clean tree.\n" +
+      "Both gateways run with the node flags of `npm run start:built`; --base-node-flags and --change-node-flags add flags after\n" +
+      "them (a V8 flag given again wins), e.g. --change-node-flags=--max-semi-space-size=64 with --base HEAD and a clean tree.\n" +
       "Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); keys go under a per-run prefix.",
   );
   process.exit(args.help ? 0 : 1);
@@ -65,13 +67,16 @@ const SLICES = Number(args.slices);
 const SECONDS = Number(args.seconds);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const BATCH_NIKS = Number(args["batch-size"]);
-/** Extra node flags per gateway, so one commit can be compared with itself under V8 settings. */
+/**
+ * Node flags per gateway after the deployment's (DEPLOYED_NODE_FLAGS), so one commit can be
+ * compared with itself under V8 settings.
+ */
 const NODE_FLAGS = {
   base: args["base-node-flags"].split(/\s+/).filter((flag) => flag !== ""),
   change: args["change-node-flags"].split(/\s+/).filter((flag) => flag !== ""),
 };
 const flagsText = (flags: readonly string[]) =>
-  flags.length === 0 ? "no extra node flags" : `\`node ${flags.join(" ")}\``;
+  `\`node ${[...DEPLOYED_NODE_FLAGS, ...flags].join(" ") || "(no flags)"}\``;
 const SCENARIOS = {
   lookup: { kind: "load", path: "/v1/identity/lookup", connections: 64, latency: false },
   check: { kind: "load", path: "/v1/enrolments/check", connections: 16, latency: true },

@@ -19,6 +19,7 @@ import {
 } from "./lib/measure.ts";
 import {
   buildGateway,
+  DEPLOYED_NODE_FLAGS,
   type RunningSimulators,
   setSimulatorFaults,
   startGateway,
@@ -226,7 +227,8 @@ function markdown(data: {
   return `# How cost grows — ${data.command}
 
 ${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit}. Sources answer
-instantly; gateway (its compiled entry) and simulators are separate processes.
+instantly; gateway (its compiled entry, run as \`npm run start:built\` runs it: \`node ${DEPLOYED_NODE_FLAGS.join(" ")}\`) and
+simulators are separate processes.
 ${
   SETTINGS.workers === 1
     ? "The gateway is one process (`--workers 1`)."

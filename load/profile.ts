@@ -12,7 +12,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateWorld } from "../adapters/world/index.ts";
 import { cpuSeconds, type LoadResult, load, percentiles } from "./lib/measure.ts";
-import { ROOT, setSimulatorFaults, startGateway, startSimulators } from "./lib/processes.ts";
+import {
+  DEPLOYED_NODE_FLAGS,
+  ROOT,
+  setSimulatorFaults,
+  startGateway,
+  startSimulators,
+} from "./lib/processes.ts";
 import { environment, RESULTS_DIR, save, stamp, table } from "./lib/report.ts";
 import {
   BENCH_CLIENTS,
@@ -253,7 +259,7 @@ async function main(): Promise<void> {
       const md = `# CPU profile of the gateway — ${path}, ${drive}, ${seconds} s
 
 ${data.environment.cores} cores, Node ${data.environment.node}, commit ${data.environment.commit}; the
-gateway ran with \`--cpu-prof\` (log level ${args["log-level"]}) while the load below drove it.
+gateway ran with \`node ${[...DEPLOYED_NODE_FLAGS, "--cpu-prof"].join(" ")}\` (log level ${args["log-level"]}) while the load below drove it.
 Load: ${result.throughput} ${unit}s/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms${batch ? " (whole batches)" : ""};
 gateway CPU ${cpuUsPerRequest} µs per ${unit}. Counted: the measured phase only (the first
 ${skipMs} ms, start-up and warm-up, are skipped), in which the gateway was busy ${summary.busyMs} ms

@@ -15,6 +15,23 @@ export const ROOT = new URL("../../", import.meta.url).pathname;
 /** TypeScript is loaded in-process (`--import tsx`), so the PID is the server itself, not a wrapper. */
 const NODE_TS = ["--import", "tsx"];
 
+/**
+ * The node flags a deployment runs the gateway with: those of `npm run start:built` in
+ * package.json, read from there so the benchmarks cannot drift from it. Every Node process a
+ * benchmark measures (gateway, hand-wired lookups, bare forwarders) runs with them, so ratios
+ * compare like with like.
+ */
+export const DEPLOYED_NODE_FLAGS: readonly string[] = (() => {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const match = / node ((?:--\S+ )*)gateway\/dist\/node\/node\.js/.exec(
+    scripts["start:built"] ?? "",
+  );
+  if (match === null) throw new Error("package.json's start:built does not run the compiled entry");
+  return (match[1] ?? "").split(" ").filter((flag) => flag !== "");
+})();
+
 export interface SourceEndpoint {
   readonly url: string;
   readonly origin: string;
@@ -149,7 +166,7 @@ export interface GatewayOptions {
   readonly redisPrefix: string;
   readonly clientsFile: string;
   readonly logLevel?: "debug" | "info" | "warn" | "error";
-  /** Extra node flags, e.g. `--cpu-prof`. */
+  /** Node flags after the deployment's ({@link DEPLOYED_NODE_FLAGS}), e.g. `--cpu-prof`; a V8 flag given again overrides. */
   readonly nodeFlags?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   /**
@@ -284,6 +301,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const child = spawn(
     process.execPath,
     [
+      ...DEPLOYED_NODE_FLAGS,
       ...(options.nodeFlags ?? []),
       ...(options.entryFile !== undefined
         ? [options.entryFile]
@@ -362,19 +380,23 @@ export async function startForwarder(
   framework: "node:http" | "hono" = "node:http",
 ): Promise<RunningForwarder> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...NODE_TS, "load/bare-forwarder.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      FORWARDER_PORT: String(port),
-      FORWARDER_CONNECTIONS: String(connections),
-      FORWARDER_WORKERS: String(workers),
-      FORWARDER_FRAMEWORK: framework,
-      DUKCAPIL_URL: sims.sources.dukcapil.url,
-      DUKCAPIL_CREDENTIALS: JSON.stringify(sims.sources.dukcapil.credentials),
+  const child = spawn(
+    process.execPath,
+    [...DEPLOYED_NODE_FLAGS, ...NODE_TS, "load/bare-forwarder.ts"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        FORWARDER_PORT: String(port),
+        FORWARDER_CONNECTIONS: String(connections),
+        FORWARDER_WORKERS: String(workers),
+        FORWARDER_FRAMEWORK: framework,
+        DUKCAPIL_URL: sims.sources.dukcapil.url,
+        DUKCAPIL_CREDENTIALS: JSON.stringify(sims.sources.dukcapil.credentials),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   await firstLine(
     child,
     (l) => l.startsWith(`bare forwarder (${framework}) listening`),
