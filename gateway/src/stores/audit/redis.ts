@@ -30,11 +30,13 @@ import type { AuditEntry, AuditHead, AuditRecordInput } from "./record.ts";
  * predictions kept moving the head, and a process it had refused resealed on a head that had moved
  * again by the time its retry arrived, until it gave up and its requests answered 503 (four
  * processes under a closed loop of appends, `npx tsx load/micro/audit-contention.ts`). So a
- * refused process takes the turn: the script records it (with a short expiry, so a process that
- * dies holding it stalls no one for long) and refuses everyone else's batches, head or not,
- * until that process has appended. Its retry then finds the head where the refusal reported it.
- * A batch turned away for someone else's turn is not a failed attempt; its process pauses briefly
- * and tries again, and when the turn ends it takes the next one if it was refused meanwhile.
+ * process whose records keep being refused (a third time in a row; one or two refusals are
+ * ordinary races, and handing over on each cost throughput) takes the turn: the script records it
+ * (with a short expiry, so a process that dies holding it stalls no one for long) and refuses
+ * everyone else's batches, head or not, until that process has appended. Its retry then finds
+ * the head where the refusal reported it. A batch turned away for someone else's turn is not a
+ * failed attempt; its process pauses briefly and tries again, and when the turn ends it takes the
+ * next one if it is starving by then.
  *
  * Within a process appends are queued and sent as a group (group commit), gathered over an
  * event-loop turn while others are in flight, so a burst of concurrent requests costs one round
@@ -91,12 +93,13 @@ export function redisAuditKeys(prefix: string) {
  * ARGV: expected sequence, expected hash, count, then per record:
  *   json, hash, previous hash, time (ms), position of its client index in KEYS, and the
  *   space-separated positions of its NIK indexes (empty = none);
- *   then the writer's id and how long a turn lasts (ms).
+ *   then the writer's id, how long a turn lasts (ms), and '1' if the writer is starving (its
+ *   records were refused before), which lets a refusal give it the turn.
  * The links are checked on the hashes passed beside each entry rather than by decoding its
  * JSON: both come from the same sealed object, and decoding every entry was most of the
  * script's cost (Redis CPU shares the machine with the gateway).
  * Replies {1, seq, hash, time} after appending, {0, seq, hash, time} with the current head when
- * the batch was sealed on another (the writer then holds the turn unless someone else does), or
+ * the batch was sealed on another (a starving writer then holds the turn unless someone else does), or
  * {2, seq, hash, time} when another writer's turn is running. Everything is checked before
  * anything is written, so a refused batch leaves no trace.
  */
