@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { exportJWK, generateKeyPair } from "jose";
 import { generateWorld } from "../adapters/world/index.ts";
+import { arrivals } from "./lib/arrivals.ts";
 import {
   type LoadResult,
   load,
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
     "batch-size": { type: "string" },
     workers: { type: "string" },
     "gateway-node-flags": { type: "string" },
+    "spike-rate": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -66,6 +68,7 @@ if (args.help) {
       "--workers N runs the gateway and the bare forwarder as N processes each (default 1).\n" +
       "Every Node process measured runs with the node flags of `npm run start:built` (package.json);\n" +
       "--gateway-node-flags='--max-semi-space-size=16' adds flags for the gateway's node after them (a V8 flag given again wins).\n" +
+      "--spike-rate N sets the spike's arrivals per second (default 1500, as load/k6/spike.ts).\n" +
       "Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); keys go under a per-run prefix.",
   );
   process.exit(0);
@@ -88,6 +91,8 @@ export const SETTINGS = {
   deployedNodeFlags: DEPLOYED_NODE_FLAGS,
   /** Flags for the gateway's node after those (V8 heap settings, say); none by default. */
   gatewayNodeFlags: (args["gateway-node-flags"] ?? "").split(" ").filter(Boolean),
+  /** The spike's arrivals per second (SPIKE). */
+  spikeRate: Number(args["spike-rate"] ?? 1_500),
   worldSeed: 20_240_101,
   worldSize: 100_000,
   redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -104,6 +109,21 @@ const MIXED = {
   dinsosA: { perMinute: 1500, share: 1.1 },
   dinsosB: { perMinute: 900, share: 0.9 },
   bank: { perMinute: 600, share: 1.05 },
+};
+
+/**
+ * The spike of load/k6/spike.ts: a calm 50 lookups a second, a jump to 1,500 a second, then calm
+ * again (open model: arrivals at a fixed rate whatever the answers do). Each phase is its own
+ * load, so what comes straight after the spike is measured apart from the calm that follows.
+ */
+const SPIKE = {
+  calmRate: 50,
+  spikeRate: SETTINGS.spikeRate,
+  /** Connections while calm, and during the spike (room for a backlog, as k6's VUs would be). */
+  calmConnections: 16,
+  spikeConnections: 256,
+  /** The first seconds after the spike, where a backlog would show. */
+  justAfterSeconds: 3,
 };
 
 const LOOKUP = "/v1/identity/lookup";
@@ -161,6 +181,13 @@ interface RunResult {
     cores: Record<string, number>;
   };
   mixed: Record<string, LoadResult & { perMinute?: number; offeredShare?: number }>;
+  /** Lookups before, during and after a spike of arrivals (SPIKE). */
+  spike: {
+    calm: LoadResult;
+    spike: LoadResult;
+    justAfter: LoadResult;
+    settled: LoadResult;
+  };
   gatewayRssAfterMb: number;
   redisKeysDeleted: number;
   /** Other load on the machine when the run started and ended. */
@@ -227,6 +254,7 @@ async function main(): Promise<void> {
     ...(SETTINGS.gatewayNodeFlags.length === 0
       ? []
       : [`--gateway-node-flags='${SETTINGS.gatewayNodeFlags.join(" ")}'`]),
+    ...(SPIKE.spikeRate === 1_500 ? [] : [`--spike-rate ${SPIKE.spikeRate}`]),
   ];
   const data = {
     kind: "simpul-bench",
@@ -241,7 +269,11 @@ async function main(): Promise<void> {
   };
   // `latest` is the full default run the README quotes; a quick run or another setup writes
   // `latest-variant` beside its stamped files instead.
-  const variant = quick || SETTINGS.workers !== 1 || SETTINGS.gatewayNodeFlags.length > 0;
+  const variant =
+    quick ||
+    SETTINGS.workers !== 1 ||
+    SETTINGS.gatewayNodeFlags.length > 0 ||
+    SPIKE.spikeRate !== 1_500;
   const paths = save(
     "bench",
     data,
@@ -495,6 +527,30 @@ async function oneRun(
         })(),
       }),
     ]);
+
+    // 5. A spike of lookups, as load/k6/spike.ts runs it, instant sources.
+    log(`  spike: ${SPIKE.calmRate}/s → ${SPIKE.spikeRate}/s → ${SPIKE.calmRate}/s`);
+    const phase = (rate: number, connections: number, phaseSeconds: number) =>
+      arrivals({
+        url: gateway.url,
+        path: LOOKUP,
+        rate,
+        seconds: phaseSeconds,
+        connections,
+        headers: bearer(tLoad as string),
+        body: lookupBody,
+      });
+    const calmSeconds = Math.max(3, Math.round(seconds / 2));
+    const spike = {
+      calm: await phase(SPIKE.calmRate, SPIKE.calmConnections, calmSeconds),
+      spike: await phase(SPIKE.spikeRate, SPIKE.spikeConnections, seconds),
+      justAfter: await phase(SPIKE.calmRate, SPIKE.calmConnections, SPIKE.justAfterSeconds),
+      settled: await phase(SPIKE.calmRate, SPIKE.calmConnections, calmSeconds),
+    };
+    log(
+      `    p99 ${spike.calm.latencyMs.p99} ms calm, ${spike.spike.latencyMs.p99} ms in the spike (${spike.spike.throughput}/s), ${spike.justAfter.latencyMs.p99} ms just after`,
+    );
+
     const gatewayRssAfterMb = memoryOf(gatewayProcesses).rssMb;
     return {
       lookup: {
@@ -543,6 +599,7 @@ async function oneRun(
         "bench-dinsos-b (enrolment check, 90% of plan)": { ...dinsosB, ...MIXED.dinsosB },
         "bench-bank (identity verify, 105% of plan)": { ...bank, ...MIXED.bank },
       },
+      spike,
       gatewayRssAfterMb,
       redisKeysDeleted: 0,
       machine: { atStart, atEnd: machineLoad() },
@@ -643,6 +700,10 @@ function gatewayFailuresText(runs: readonly RunResult[]): string {
       ["lookups", run.lookup.gateway],
       ["enrolment checks", run.enrolment.check],
       ...Object.entries(run.mixed).map(([name, r]): [string, LoadResult] => [`mixed: ${name}`, r]),
+      ...Object.entries(run.spike ?? {}).map(([name, r]): [string, LoadResult] => [
+        `spike: ${name}`,
+        r,
+      ]),
     ];
     return phases
       .filter(([, r]) => failed(r) > 0)
@@ -668,6 +729,50 @@ function nodeFlagsText(s: Report["settings"]): string {
   const all = `\`node ${[...deployed, ...extra].join(" ")}\``;
   if (deployed.length === 0) return all;
   return `${all} (${deployed.join(" ")} as \`npm run start:built\` runs it, and so do the hand-wired lookups and the bare forwarders)`;
+}
+
+/** The spike's section (absent from reports made before the harness ran it). */
+function spikeText(m: RunResult, spikeRate: number): string {
+  if (m.spike === undefined) return "";
+  const phase = (name: string, rate: number, r: LoadResult) => [
+    name,
+    rate,
+    r.connections,
+    r.seconds,
+    r.throughput,
+    r.latencyMs.p50,
+    r.latencyMs.p99,
+    r.latencyMs.max,
+    statusText(r.statuses),
+    r.errors,
+  ];
+  return `## Spike (lookups, sources answer instantly; load/k6/spike.ts)
+
+Arrivals evenly spaced at a fixed rate whatever the answers do (open model,
+\`load/lib/arrivals.ts\`), each latency counted from its arrival time; each phase measured on its
+own. A phase ends when its last answer is in, so the spike's seconds include draining any
+backlog it built. Connections are the most the load generator's pool may open.
+
+${table(
+  [
+    "phase",
+    "offered /s",
+    "connections",
+    "seconds",
+    "2xx/s",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "statuses",
+    "socket errors",
+  ],
+  [
+    phase("calm before", SPIKE.calmRate, m.spike.calm),
+    phase("spike", spikeRate, m.spike.spike),
+    phase(`first ${SPIKE.justAfterSeconds} s after`, SPIKE.calmRate, m.spike.justAfter),
+    phase("calm after", SPIKE.calmRate, m.spike.settled),
+  ],
+)}`;
 }
 
 /** What `--workers` meant for the numbers, for the report header. */
@@ -836,6 +941,8 @@ ${table(
     r.refusedLatencyMs?.p99,
   ]),
 )}
+
+${spikeText(m, s.spikeRate ?? 1_500)}
 
 Gateway RSS after the run: ${m.gatewayRssAfterMb} MB. Per-run numbers are in the JSON file.
 `;
