@@ -113,8 +113,9 @@ const MIXED = {
 
 /**
  * The spike of load/k6/spike.ts: a calm 50 lookups a second, a jump to 1,500 a second, then calm
- * again (open model: arrivals at a fixed rate whatever the answers do). Each phase is its own
- * load, so what comes straight after the spike is measured apart from the calm that follows.
+ * again (open model: arrivals at a fixed rate whatever the answers do, load/lib/arrivals.ts).
+ * Each phase is its own load, so what comes straight after the spike is measured apart from the
+ * calm that follows.
  */
 const SPIKE = {
   calmRate: 50,
@@ -122,7 +123,11 @@ const SPIKE = {
   /** Connections while calm, and during the spike (room for a backlog, as k6's VUs would be). */
   calmConnections: 16,
   spikeConnections: 256,
-  /** The first seconds after the spike, where a backlog would show. */
+  /**
+   * The first seconds after the spike, where what it left behind would show (a grown heap being
+   * collected, say); its own backlog is drained inside the spike's phase, which ends with its last
+   * answer.
+   */
   justAfterSeconds: 3,
 };
 
