@@ -847,7 +847,7 @@ export function markdown(report: Report): string {
 Medians of ${s.runs} run(s); ${s.seconds} s per measured phase after ${s.warmupSeconds} s of warm-up.
 ${e.cores} cores (${e.cpu}), Node ${e.node}, Redis ${e.redis}, commit ${e.commit}. Gateway,
 simulators, bare forwarder and Redis are separate processes on this one machine; the gateway runs
-its compiled entry (\`npm run build:gateway\`) with ${nodeFlagsText(s)} (its own V8 setting included: the heap-growth bound, \`SIMPUL_HEAP_GROWING_PERCENT\`, default 200); the load generator
+its compiled entry (\`npm run build:gateway\`) with ${nodeFlagsText(s)} (its own V8 setting included: the heap-growth bound, \`SIMPUL_HEAP_GROWING_PERCENT\`, default 100 since the ninth round, 200 before); the load generator
 (autocannon) is the benchmark process. World: ${s.worldSize.toLocaleString()} persons.
 ${workersNote(s.workers ?? 1)} ${settingsSentence(e.gatewaySettings ?? {})}
 

@@ -86,7 +86,7 @@ describe("Node configuration", () => {
   });
 
   it("bounds the heap's growth between full collections unless told otherwise", () => {
-    expect(parseNodeConfig({}).SIMPUL_HEAP_GROWING_PERCENT).toBe(200);
+    expect(parseNodeConfig({}).SIMPUL_HEAP_GROWING_PERCENT).toBe(100);
     expect(parseNodeConfig({ SIMPUL_HEAP_GROWING_PERCENT: "0" }).SIMPUL_HEAP_GROWING_PERCENT).toBe(
       0,
     );

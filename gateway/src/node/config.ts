@@ -70,7 +70,7 @@ const NodeConfig = z.object({
    * How far V8 lets the old generation grow between full collections, in percent of what survived
    * the last one (gateway/src/node/heap-growth.ts); 0 leaves V8's own choice (up to 300).
    */
-  SIMPUL_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(200),
+  SIMPUL_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
   SIMPUL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
