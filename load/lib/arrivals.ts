@@ -7,19 +7,12 @@
  * counted (coordinated omission).
  */
 import { Pool } from "undici";
-import { type LoadResult, percentiles } from "./measure.ts";
+import { type LoadOptions, type LoadResult, percentiles } from "./measure.ts";
 
-export interface ArrivalOptions {
-  readonly url: string;
-  readonly path: string;
-  /** Arrivals per second, evenly spaced. */
+/** As {@link LoadOptions}, with the rate required; `connections` is the most the pool opens. */
+export interface ArrivalOptions extends LoadOptions {
+  /** Arrivals per second, evenly spaced; arrivals no free connection can take wait, counted. */
   readonly rate: number;
-  readonly seconds: number;
-  /** Most connections the pool opens; arrivals beyond them wait, and their wait is counted. */
-  readonly connections: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** A fresh body per request. */
-  readonly body: () => string;
 }
 
 /** Sends `rate × seconds` POSTs at their arrival times and waits for every answer. */

@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { useNodeSha256 } from "../../gateway/src/node/digest.ts";
 import { createRedisAuditStore } from "../../gateway/src/stores/audit/redis.ts";
 import { createRedisConnection } from "../../gateway/src/stores/redis/connection.ts";
+import { lookupRecord, requestWork } from "../lib/audit-load.ts";
 import { deletePrefix } from "../lib/scenarios.ts";
 
 const { values: args } = parseArgs({
@@ -35,15 +36,6 @@ interface ChildResult {
   readonly refusedCalls: number;
   readonly turnedAwayCalls: number;
   readonly firstFailure?: string;
-}
-
-/** Busy CPU for `us` microseconds, then a turn of the event loop, like a request's own work. */
-async function work(us: number): Promise<void> {
-  const until = performance.now() + us / 1000;
-  while (performance.now() < until) {
-    // spin
-  }
-  await new Promise((resolve) => setImmediate(resolve));
 }
 
 async function runChild(prefix: string): Promise<ChildResult> {
@@ -75,19 +67,9 @@ async function runChild(prefix: string): Promise<ChildResult> {
   let firstFailure: string | undefined;
   const loop = async (lane: number) => {
     for (let i = 0; performance.now() < until; i++) {
-      await work(Number(args["work-us"]));
+      await requestWork(Number(args["work-us"]));
       try {
-        await store.append({
-          requestId: `p${process.pid}-${lane}-${i}`,
-          clientId: "bench-load",
-          purpose: "eligibility-verification",
-          route: "identity.lookup",
-          nikHmac: "ab".repeat(32),
-          sources: [{ id: "dukcapil", status: "OK" }],
-          outcome: "RELEASED",
-          httpStatus: 200,
-          fieldsReleased: ["nik", "fullName"],
-        });
+        await store.append(lookupRecord(`p${process.pid}-${lane}-${i}`));
         appended++;
       } catch (error) {
         failed++;

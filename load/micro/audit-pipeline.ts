@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { useNodeSha256 } from "../../gateway/src/node/digest.ts";
 import { createRedisAuditStore } from "../../gateway/src/stores/audit/redis.ts";
 import { createRedisConnection } from "../../gateway/src/stores/redis/connection.ts";
+import { lookupRecord, requestWork } from "../lib/audit-load.ts";
 import { percentiles } from "../lib/measure.ts";
 import { deletePrefix } from "../lib/scenarios.ts";
 
@@ -67,15 +68,6 @@ async function startLatencyProxy(redisUrl: string, oneWayMs: number) {
   return { url: proxied.toString(), stop: () => child.kill() };
 }
 
-/** Busy CPU for `us` microseconds, then a turn of the event loop, like a request's own work. */
-async function work(us: number): Promise<void> {
-  const until = performance.now() + us / 1000;
-  while (performance.now() < until) {
-    // spin
-  }
-  await new Promise((resolve) => setImmediate(resolve));
-}
-
 interface Setup {
   readonly connection: keyof typeof connections;
   readonly maxInFlight: number;
@@ -97,19 +89,9 @@ async function measure({ connection, maxInFlight }: Setup, round: number) {
       await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
     requests.push(
       (async () => {
-        await work(workUs);
+        await requestWork(workUs);
         const appendStarted = performance.now();
-        await store.append({
-          requestId: `r${round}-${i}`,
-          clientId: "bench-load",
-          purpose: "eligibility-verification",
-          route: "identity.lookup",
-          nikHmac: "ab".repeat(32),
-          sources: [{ id: "dukcapil", status: "OK" }],
-          outcome: "RELEASED",
-          httpStatus: 200,
-          fieldsReleased: ["nik", "fullName"],
-        });
+        await store.append(lookupRecord(`r${round}-${i}`));
         latencies.push(performance.now() - appendStarted);
       })(),
     );
