@@ -16,6 +16,8 @@ export interface GatewayMetrics {
   readonly rateLimitRefusalsAfterSources: Counter;
   readonly auditAppendDuration: Histogram;
   readonly auditAppendFailures: Counter;
+  /** Audit batches the shared chain sent back to be resealed, by reason (stores/audit/redis.ts). */
+  readonly auditChainRetries: Counter;
   readonly tokensIssued: Counter;
 }
 
@@ -62,6 +64,12 @@ export function createGatewayMetrics(sources: () => readonly SourceHealth[]): Ga
     ),
     auditAppendFailures: registry.register(
       new Counter("simpul_audit_append_failures_total", "Audit records that could not be written."),
+    ),
+    auditChainRetries: registry.register(
+      new Counter(
+        "simpul_audit_chain_retries_total",
+        "Audit batches resealed because another gateway process appended first (reason head-moved) or held the turn (reason turn).",
+      ),
     ),
     tokensIssued: registry.register(
       new Counter("simpul_tokens_issued_total", "Access tokens issued, by client."),

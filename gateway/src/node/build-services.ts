@@ -50,7 +50,9 @@ export async function buildNodeServices(
   const metrics = createGatewayMetrics(() => sourceHealth());
   const { dukcapil, enrolmentSources } = buildSourceAdapters(config, embedded?.simulators, metrics);
   sourceHealth = () => [dukcapil, ...enrolmentSources].map((adapter) => adapter.health());
-  const stores = await buildNodeStores(config);
+  const stores = await buildNodeStores(config, {
+    onAuditRetry: (reason) => metrics.auditChainRetries.inc({ reason }),
+  });
 
   const services: Services = {
     settings: {

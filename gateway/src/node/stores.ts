@@ -3,7 +3,7 @@
 import { createMemoryAuditStore } from "../stores/audit/memory.ts";
 import type { NikHasher } from "../stores/audit/nik-hmac.ts";
 import type { AuditStore } from "../stores/audit/port.ts";
-import { createRedisAuditStore } from "../stores/audit/redis.ts";
+import { type AuditRetryReason, createRedisAuditStore } from "../stores/audit/redis.ts";
 import { createMemoryRateLimitStore } from "../stores/rate-limit/memory.ts";
 import type { RateLimitStore } from "../stores/rate-limit/port.ts";
 import { createRedisRateLimitStore } from "../stores/rate-limit/redis.ts";
@@ -25,7 +25,15 @@ export interface NodeStores {
   close(): Promise<void>;
 }
 
-export async function buildNodeStores(config: NodeConfig): Promise<NodeStores> {
+export interface NodeStoreHooks {
+  /** Each audit batch the shared chain sent back to be resealed (Redis only). */
+  readonly onAuditRetry?: (reason: AuditRetryReason) => void;
+}
+
+export async function buildNodeStores(
+  config: NodeConfig,
+  hooks: NodeStoreHooks = {},
+): Promise<NodeStores> {
   const nikHmac = createNodeNikHasher(config.SIMPUL_AUDIT_KEY);
   if (config.REDIS_URL === undefined) {
     return {
@@ -46,7 +54,10 @@ export async function buildNodeStores(config: NodeConfig): Promise<NodeStores> {
   return {
     kind: "redis",
     rateLimits: createRedisRateLimitStore(redis, { prefix }),
-    audit: createRedisAuditStore(redis, { prefix }),
+    audit: createRedisAuditStore(redis, {
+      prefix,
+      ...(hooks.onAuditRetry ? { onRetry: hooks.onAuditRetry } : {}),
+    }),
     nikHmac,
     replay: createRedisReplayStore(redis, { prefix }),
     redis,

@@ -175,9 +175,11 @@ describe("redis audit store", () => {
         rivalAnswered?.();
         return reply;
       }),
-      { prefix },
+      { prefix, onRetry: (reason) => rivalRetries.push(reason) },
     );
     const rivalReplies: number[] = [];
+    const rivalRetries: string[] = [];
+    const starvedRetries: string[] = [];
     let rivalAnswered: (() => void) | undefined;
     let starvedCalls = 0;
     // Before each of its calls reaches Redis, the rival appends and its call is answered: the
@@ -194,7 +196,7 @@ describe("redis audit store", () => {
         await answered;
         return call();
       }),
-      { prefix, maxAttempts: 5 },
+      { prefix, maxAttempts: 5, onRetry: (reason) => starvedRetries.push(reason) },
     );
     await rival.append(auditRecord({ requestId: "first" }));
 
@@ -207,6 +209,8 @@ describe("redis audit store", () => {
       rivalReplies,
       "the rival was turned away once, during the starved store's turn",
     ).toContain(2);
+    expect(starvedRetries).toEqual(["head-moved", "head-moved", "head-moved"]);
+    expect(rivalRetries).toEqual(["turn"]);
     // The rival's turned-away record went in after the starved one, when the turn was over.
     await expect.poll(() => rivalReplies.filter((reply) => reply === 1).length).toBe(5);
     const verification = await rival.verify();

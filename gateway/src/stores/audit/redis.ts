@@ -67,7 +67,15 @@ export interface RedisAuditOptions {
   readonly maxInFlight?: number;
   /** How long a refused process keeps the turn if it does not append (ms). */
   readonly turnMs?: number;
+  /**
+   * Told of each batch the chain sent back to be resealed: `head-moved` when another process had
+   * appended first, `turn` when another process's turn was running. For metrics: a steady stream
+   * of these means the processes contend for the chain.
+   */
+  readonly onRetry?: (reason: AuditRetryReason) => void;
 }
+
+export type AuditRetryReason = "head-moved" | "turn";
 
 /** Where the trail lives; the `{audit}` hash tag keeps it on one Redis Cluster node. */
 export function redisAuditKeys(prefix: string) {
@@ -416,6 +424,7 @@ export function createRedisAuditStore(
       if (failure === undefined) sealOn = parseHead(reply);
       const turnedAway = reply[0] === 2;
       yielded ||= turnedAway;
+      options.onRetry?.(turnedAway ? "turn" : "head-moved");
       for (const item of batch) {
         if (!turnedAway) item.refusals++;
         refused.push(item);
