@@ -75,6 +75,8 @@ if (args.help) {
 }
 
 const quick = args.quick;
+/** The spike's arrivals per second unless `--spike-rate` says otherwise, as load/k6/spike.ts. */
+const DEFAULT_SPIKE_RATE = 1_500;
 export const SETTINGS = {
   runs: Number(args.runs ?? (quick ? 1 : 3)),
   /** Length of each measured phase. */
@@ -91,8 +93,8 @@ export const SETTINGS = {
   deployedNodeFlags: DEPLOYED_NODE_FLAGS,
   /** Flags for the gateway's node after those (V8 heap settings, say); none by default. */
   gatewayNodeFlags: (args["gateway-node-flags"] ?? "").split(" ").filter(Boolean),
-  /** The spike's arrivals per second (SPIKE). */
-  spikeRate: Number(args["spike-rate"] ?? 1_500),
+  /** The spike's arrivals per second (the rest of the spike is SPIKE). */
+  spikeRate: Number(args["spike-rate"] ?? DEFAULT_SPIKE_RATE),
   worldSeed: 20_240_101,
   worldSize: 100_000,
   redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -112,14 +114,13 @@ const MIXED = {
 };
 
 /**
- * The spike of load/k6/spike.ts: a calm 50 lookups a second, a jump to 1,500 a second, then calm
+ * The spike of load/k6/spike.ts: a calm 50 lookups a second, a jump to SETTINGS.spikeRate, then calm
  * again (open model: arrivals at a fixed rate whatever the answers do, load/lib/arrivals.ts).
  * Each phase is its own load, so what comes straight after the spike is measured apart from the
  * calm that follows.
  */
 const SPIKE = {
   calmRate: 50,
-  spikeRate: SETTINGS.spikeRate,
   /** Connections while calm, and during the spike (room for a backlog, as k6's VUs would be). */
   calmConnections: 16,
   spikeConnections: 256,
@@ -259,7 +260,7 @@ async function main(): Promise<void> {
     ...(SETTINGS.gatewayNodeFlags.length === 0
       ? []
       : [`--gateway-node-flags='${SETTINGS.gatewayNodeFlags.join(" ")}'`]),
-    ...(SPIKE.spikeRate === 1_500 ? [] : [`--spike-rate ${SPIKE.spikeRate}`]),
+    ...(SETTINGS.spikeRate === DEFAULT_SPIKE_RATE ? [] : [`--spike-rate ${SETTINGS.spikeRate}`]),
   ];
   const data = {
     kind: "simpul-bench",
@@ -278,7 +279,7 @@ async function main(): Promise<void> {
     quick ||
     SETTINGS.workers !== 1 ||
     SETTINGS.gatewayNodeFlags.length > 0 ||
-    SPIKE.spikeRate !== 1_500;
+    SETTINGS.spikeRate !== DEFAULT_SPIKE_RATE;
   const paths = save(
     "bench",
     data,
@@ -534,7 +535,7 @@ async function oneRun(
     ]);
 
     // 5. A spike of lookups, as load/k6/spike.ts runs it, instant sources.
-    log(`  spike: ${SPIKE.calmRate}/s → ${SPIKE.spikeRate}/s → ${SPIKE.calmRate}/s`);
+    log(`  spike: ${SPIKE.calmRate}/s → ${SETTINGS.spikeRate}/s → ${SPIKE.calmRate}/s`);
     const phase = (rate: number, connections: number, phaseSeconds: number) =>
       arrivals({
         url: gateway.url,
@@ -548,7 +549,7 @@ async function oneRun(
     const calmSeconds = Math.max(3, Math.round(seconds / 2));
     const spike = {
       calm: await phase(SPIKE.calmRate, SPIKE.calmConnections, calmSeconds),
-      spike: await phase(SPIKE.spikeRate, SPIKE.spikeConnections, seconds),
+      spike: await phase(SETTINGS.spikeRate, SPIKE.spikeConnections, seconds),
       justAfter: await phase(SPIKE.calmRate, SPIKE.calmConnections, SPIKE.justAfterSeconds),
       settled: await phase(SPIKE.calmRate, SPIKE.calmConnections, calmSeconds),
     };
@@ -947,7 +948,7 @@ ${table(
   ]),
 )}
 
-${spikeText(m, s.spikeRate ?? 1_500)}
+${spikeText(m, s.spikeRate ?? DEFAULT_SPIKE_RATE)}
 
 Gateway RSS after the run: ${m.gatewayRssAfterMb} MB. Per-run numbers are in the JSON file.
 `;
