@@ -132,9 +132,30 @@ const SPIKE = {
   justAfterSeconds: 3,
 };
 
+/**
+ * Lookups at the same fixed arrival rates on the gateway and on the bare forwarder (open model,
+ * load/lib/arrivals.ts): what the gateway adds to an answer's latency below saturation. The
+ * floors' closed loop keeps 64 requests in flight whatever either side can serve, so the added
+ * p99 it measures is mostly queueing behind the gateway's lower throughput; this says what a
+ * client sending at a steady rate sees.
+ */
+const EQUAL_RATES = {
+  /** Arrivals per second; the highest is about three quarters of the gateway's closed-loop rate here. */
+  rates: [1_000, 2_000, 3_000],
+  connections: 64,
+};
+
 const LOOKUP = "/v1/identity/lookup";
 const CHECK = "/v1/enrolments/check";
 const VERIFY = "/v1/identity/verify";
+
+/** One rate of EQUAL_RATES: both targets at it, and what the gateway added (ms). */
+interface EqualRate {
+  gateway: LoadResult;
+  forwarder: LoadResult;
+  addedP50Ms: number;
+  addedP99Ms: number;
+}
 
 interface RunResult {
   lookup: {
@@ -187,6 +208,8 @@ interface RunResult {
     cores: Record<string, number>;
   };
   mixed: Record<string, LoadResult & { perMinute?: number; offeredShare?: number }>;
+  /** Lookups at each of EQUAL_RATES.rates, by rate (absent from reports made before). */
+  equalRates?: Record<string, EqualRate>;
   /** Lookups before, during and after a spike of arrivals (SPIKE). */
   spike: {
     calm: LoadResult;
@@ -430,6 +453,41 @@ async function oneRun(
       }`,
     );
 
+    // 1b. The same lookups at equal arrival rates, below saturation; order alternates per rate.
+    const equalRates: Record<string, EqualRate> = {};
+    const atRate = (url: string, path: string, headers: Record<string, string>, rate: number) =>
+      arrivals({
+        url,
+        path,
+        rate,
+        seconds: Math.max(3, Math.round(seconds / 3)),
+        connections: EQUAL_RATES.connections,
+        headers,
+        body: lookupBody,
+      });
+    for (const [i, rate] of EQUAL_RATES.rates.entries()) {
+      const onGateway = () => atRate(gateway.url, LOOKUP, bearer(tLoad as string), rate);
+      const onForwarder = () => atRate(forwarder.url, "/", {}, rate);
+      let atGateway: LoadResult;
+      let atForwarder: LoadResult;
+      if ((k + i) % 2 === 1) {
+        atGateway = await onGateway();
+        atForwarder = await onForwarder();
+      } else {
+        atForwarder = await onForwarder();
+        atGateway = await onGateway();
+      }
+      equalRates[rate] = {
+        gateway: atGateway,
+        forwarder: atForwarder,
+        addedP50Ms: round(atGateway.latencyMs.p50 - atForwarder.latencyMs.p50, 2),
+        addedP99Ms: round(atGateway.latencyMs.p99 - atForwarder.latencyMs.p99, 2),
+      };
+      log(
+        `    at ${rate}/s: gateway p50 ${atGateway.latencyMs.p50} p99 ${atGateway.latencyMs.p99} ms; forwarder p50 ${atForwarder.latencyMs.p50} p99 ${atForwarder.latencyMs.p99} ms`,
+      );
+    }
+
     // 2. Enrolment check with realistic upstream latency, against each source's own p50.
     await setSimulatorFaults(sims, SOURCE_LATENCY_FAULTS);
     log("  each source directly, then the enrolment check");
@@ -605,6 +663,7 @@ async function oneRun(
         "bench-dinsos-b (enrolment check, 90% of plan)": { ...dinsosB, ...MIXED.dinsosB },
         "bench-bank (identity verify, 105% of plan)": { ...bank, ...MIXED.bank },
       },
+      equalRates,
       spike,
       gatewayRssAfterMb,
       redisKeysDeleted: 0,
@@ -735,6 +794,62 @@ function nodeFlagsText(s: Report["settings"]): string {
   const all = `\`node ${[...deployed, ...extra].join(" ")}\``;
   if (deployed.length === 0) return all;
   return `${all} (${deployed.join(" ")} as \`npm run start:built\` runs it, and so do the hand-wired lookups and the bare forwarders)`;
+}
+
+/** The equal-rates section (absent from reports made before the harness ran it). */
+function equalRatesText(m: RunResult): string {
+  if (m.equalRates === undefined) return "";
+  const rows = Object.entries(m.equalRates)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .flatMap(([rate, r]) => [
+      [
+        rate,
+        "gateway",
+        r.gateway.throughput,
+        r.gateway.latencyMs.p50,
+        r.gateway.latencyMs.p90,
+        r.gateway.latencyMs.p99,
+        statusText(r.gateway.statuses),
+        r.gateway.errors,
+        r.addedP50Ms,
+        r.addedP99Ms,
+      ],
+      [
+        rate,
+        "bare forwarder",
+        r.forwarder.throughput,
+        r.forwarder.latencyMs.p50,
+        r.forwarder.latencyMs.p90,
+        r.forwarder.latencyMs.p99,
+        statusText(r.forwarder.statuses),
+        r.forwarder.errors,
+        "",
+        "",
+      ],
+    ]);
+  return `## Identity lookup at equal arrival rates (sources answer instantly)
+
+The gateway and the bare forwarder each sent the same evenly spaced arrivals (open model,
+\`load/lib/arrivals.ts\`, at most ${EQUAL_RATES.connections} connections), each latency counted from its
+arrival time. Below saturation this is what the gateway adds to an answer; the floors' closed loop
+above keeps ${SETTINGS.connections} requests in flight whatever either side serves, so most of its added
+p99 is queueing behind the gateway's lower throughput. Not a floor of the issue's: it explains one.
+
+${table(
+  [
+    "offered /s",
+    "target",
+    "2xx/s",
+    "p50 ms",
+    "p90 ms",
+    "p99 ms",
+    "statuses",
+    "socket errors",
+    "added p50 ms",
+    "added p99 ms",
+  ],
+  rows,
+)}`;
 }
 
 /** The spike's section (absent from reports made before the harness ran it). */
@@ -900,6 +1015,8 @@ forwarder run — ${cores(m.lookup.forwarder.cores)}. Access log: ${m.lookup.gat
 bytes per request.
 
 ${handWiredText(m)}
+
+${equalRatesText(m)}
 
 ## Enrolment check (four sources, log-normal latency)
 
