@@ -149,10 +149,13 @@ const LOOKUP = "/v1/identity/lookup";
 const CHECK = "/v1/enrolments/check";
 const VERIFY = "/v1/identity/verify";
 
+/** A load and what it cost the process serving it. */
+type MeasuredLoad = LoadResult & { cores: Record<string, number>; cpuUsPerRequest: number };
+
 /** One rate of EQUAL_RATES: both targets at it, and what the gateway added (ms). */
 interface EqualRate {
-  gateway: LoadResult;
-  forwarder: LoadResult;
+  gateway: MeasuredLoad;
+  forwarder: MeasuredLoad;
   addedP50Ms: number;
   addedP99Ms: number;
 }
@@ -473,11 +476,31 @@ async function oneRun(
     ]) {
       await warm();
     }
+    /** One rate on one target, with the CPU per request of the process serving it. */
+    const measureAtRate = async (
+      name: "gateway" | "forwarder",
+      serving: Measured,
+      send: () => Promise<LoadResult>,
+    ) => {
+      const { value, cores } = await withCpu(pids({ [name]: serving }), send);
+      const requests = Object.values(value.statuses).reduce((a, b) => a + b, 0);
+      return {
+        ...value,
+        cores,
+        cpuUsPerRequest: cpuPerRequest(cores[name], value.seconds, requests),
+      };
+    };
     for (const [i, rate] of EQUAL_RATES.rates.entries()) {
-      const onGateway = () => atRate(gateway.url, LOOKUP, bearer(tLoad as string), rate);
-      const onForwarder = () => atRate(forwarder.url, "/", {}, rate);
-      let atGateway: LoadResult;
-      let atForwarder: LoadResult;
+      const onGateway = () =>
+        measureAtRate("gateway", gatewayProcesses, () =>
+          atRate(gateway.url, LOOKUP, bearer(tLoad as string), rate),
+        );
+      const onForwarder = () =>
+        measureAtRate("forwarder", { tree: forwarder.pid }, () =>
+          atRate(forwarder.url, "/", {}, rate),
+        );
+      let atGateway: MeasuredLoad;
+      let atForwarder: MeasuredLoad;
       if ((k + i) % 2 === 1) {
         atGateway = await onGateway();
         atForwarder = await onForwarder();
@@ -492,7 +515,7 @@ async function oneRun(
         addedP99Ms: round(atGateway.latencyMs.p99 - atForwarder.latencyMs.p99, 2),
       };
       log(
-        `    at ${rate}/s: gateway p50 ${atGateway.latencyMs.p50} p99 ${atGateway.latencyMs.p99} ms; forwarder p50 ${atForwarder.latencyMs.p50} p99 ${atForwarder.latencyMs.p99} ms`,
+        `    at ${rate}/s: gateway p50 ${atGateway.latencyMs.p50} p99 ${atGateway.latencyMs.p99} ms, ${atGateway.cpuUsPerRequest} µs; forwarder p50 ${atForwarder.latencyMs.p50} p99 ${atForwarder.latencyMs.p99} ms, ${atForwarder.cpuUsPerRequest} µs`,
       );
     }
 
@@ -807,41 +830,35 @@ function nodeFlagsText(s: Report["settings"]): string {
 /** The equal-rates section (absent from reports made before the harness ran it). */
 function equalRatesText(m: RunResult): string {
   if (m.equalRates === undefined) return "";
+  const row = (rate: string, target: string, r: MeasuredLoad, added: [number, number] | []) => [
+    rate,
+    target,
+    r.throughput,
+    r.latencyMs.p50,
+    r.latencyMs.p90,
+    r.latencyMs.p99,
+    statusText(r.statuses),
+    r.errors,
+    // Reports made before the phase measured CPU have none.
+    r.cpuUsPerRequest ?? "",
+    r.cores?.[target === "gateway" ? "gateway" : "forwarder"] ?? "",
+    added[0] ?? "",
+    added[1] ?? "",
+  ];
   const rows = Object.entries(m.equalRates)
     .sort(([a], [b]) => Number(a) - Number(b))
     .flatMap(([rate, r]) => [
-      [
-        rate,
-        "gateway",
-        r.gateway.throughput,
-        r.gateway.latencyMs.p50,
-        r.gateway.latencyMs.p90,
-        r.gateway.latencyMs.p99,
-        statusText(r.gateway.statuses),
-        r.gateway.errors,
-        r.addedP50Ms,
-        r.addedP99Ms,
-      ],
-      [
-        rate,
-        "bare forwarder",
-        r.forwarder.throughput,
-        r.forwarder.latencyMs.p50,
-        r.forwarder.latencyMs.p90,
-        r.forwarder.latencyMs.p99,
-        statusText(r.forwarder.statuses),
-        r.forwarder.errors,
-        "",
-        "",
-      ],
+      row(rate, "gateway", r.gateway, [r.addedP50Ms, r.addedP99Ms]),
+      row(rate, "bare forwarder", r.forwarder, []),
     ]);
   return `## Identity lookup at equal arrival rates (sources answer instantly)
 
 The gateway and the bare forwarder each sent the same evenly spaced arrivals (open model,
 \`load/lib/arrivals.ts\`, at most ${EQUAL_RATES.connections} connections), each latency counted from its
-arrival time. Below saturation this is what the gateway adds to an answer; the floors' closed loop
-above keeps ${SETTINGS.connections} requests in flight whatever either side serves, so most of its added
-p99 is queueing behind the gateway's lower throughput. Not a floor of the issue's: it explains one.
+arrival time, each target warmed again first. The floors' closed loop above keeps
+${SETTINGS.connections} requests in flight whatever either side serves, so most of its added p99 is
+queueing behind the gateway's lower throughput; here both carry the same load, and "cores" says how
+near each process was to a full core at it. Not a floor of the issue's: it explains one.
 
 ${table(
   [
@@ -853,6 +870,8 @@ ${table(
     "p99 ms",
     "statuses",
     "socket errors",
+    "CPU µs per request",
+    "cores",
     "added p50 ms",
     "added p99 ms",
   ],
