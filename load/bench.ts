@@ -396,17 +396,13 @@ async function oneRun(
     for (const floor of handWiredFloors) {
       await lookupAt(floor.url, LOOKUP, bearer(tLoad as string), warmupSeconds);
     }
-    /** Lookups against one target, with the CPU per request of the process (tree) serving it. */
-    const measureLookups = async (
+    /** A load against one target, with the CPU per request of the process (tree) serving it. */
+    const withCpuPerRequest = async (
       name: "gateway" | "forwarder" | "handWired",
       serving: Measured,
-      url: string,
-      headers: Record<string, string>,
+      send: () => Promise<LoadResult>,
     ) => {
-      const path = name === "forwarder" ? "/" : LOOKUP;
-      const { value, cores } = await withCpu(pids({ [name]: serving }), () =>
-        lookupAt(url, path, headers, seconds),
-      );
+      const { value, cores } = await withCpu(pids({ [name]: serving }), send);
       const requests = Object.values(value.statuses).reduce((a, b) => a + b, 0);
       return {
         ...value,
@@ -415,6 +411,16 @@ async function oneRun(
         cpuUsPerRequest: cpuPerRequest(cores[name], value.seconds, requests),
       };
     };
+    /** Lookups in the closed loop against one target. */
+    const measureLookups = (
+      name: "gateway" | "forwarder" | "handWired",
+      serving: Measured,
+      url: string,
+      headers: Record<string, string>,
+    ) =>
+      withCpuPerRequest(name, serving, () =>
+        lookupAt(url, name === "forwarder" ? "/" : LOOKUP, headers, seconds),
+      );
     const measureGateway = async () => {
       const logBefore = gateway.logBytes();
       const measured = await measureLookups(
@@ -476,27 +482,13 @@ async function oneRun(
     ]) {
       await warm();
     }
-    /** One rate on one target, with the CPU per request of the process serving it. */
-    const measureAtRate = async (
-      name: "gateway" | "forwarder",
-      serving: Measured,
-      send: () => Promise<LoadResult>,
-    ) => {
-      const { value, cores } = await withCpu(pids({ [name]: serving }), send);
-      const requests = Object.values(value.statuses).reduce((a, b) => a + b, 0);
-      return {
-        ...value,
-        cores,
-        cpuUsPerRequest: cpuPerRequest(cores[name], value.seconds, requests),
-      };
-    };
     for (const [i, rate] of EQUAL_RATES.rates.entries()) {
       const onGateway = () =>
-        measureAtRate("gateway", gatewayProcesses, () =>
+        withCpuPerRequest("gateway", gatewayProcesses, () =>
           atRate(gateway.url, LOOKUP, bearer(tLoad as string), rate),
         );
       const onForwarder = () =>
-        measureAtRate("forwarder", { tree: forwarder.pid }, () =>
+        withCpuPerRequest("forwarder", { tree: forwarder.pid }, () =>
           atRate(forwarder.url, "/", {}, rate),
         );
       let atGateway: MeasuredLoad;
@@ -827,18 +819,23 @@ function nodeFlagsText(s: Report["settings"]): string {
   return `${all} (${deployed.join(" ")} as \`npm run start:built\` runs it, and so do the hand-wired lookups and the bare forwarders)`;
 }
 
+/** A load's cells in a report's table: throughput, latencies, statuses and socket errors. */
+const loadCells = (r: LoadResult) => [
+  r.throughput,
+  r.latencyMs.p50,
+  r.latencyMs.p90,
+  r.latencyMs.p99,
+  statusText(r.statuses),
+  r.errors,
+];
+
 /** The equal-rates section (absent from reports made before the harness ran it). */
 function equalRatesText(m: RunResult): string {
   if (m.equalRates === undefined) return "";
   const row = (rate: string, target: string, r: MeasuredLoad, added: [number, number] | []) => [
     rate,
     target,
-    r.throughput,
-    r.latencyMs.p50,
-    r.latencyMs.p90,
-    r.latencyMs.p99,
-    statusText(r.statuses),
-    r.errors,
+    ...loadCells(r),
     // Reports made before the phase measured CPU have none.
     r.cpuUsPerRequest ?? "",
     r.cores?.[target === "gateway" ? "gateway" : "forwarder"] ?? "",
@@ -961,16 +958,7 @@ ${means.auditAppend} ms.`;
 
 export function markdown(report: Report): string {
   const { median: m, settings: s, environment: e } = report;
-  const row = (name: string, r: LoadResult) => [
-    name,
-    r.connections,
-    r.throughput,
-    r.latencyMs.p50,
-    r.latencyMs.p90,
-    r.latencyMs.p99,
-    statusText(r.statuses),
-    r.errors,
-  ];
+  const row = (name: string, r: LoadResult) => [name, r.connections, ...loadCells(r)];
   const head = [
     "target",
     "connections",
