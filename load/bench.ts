@@ -143,6 +143,14 @@ const EQUAL_RATES = {
   /** Arrivals per second; the highest is about three quarters of the gateway's closed-loop rate here. */
   rates: [1_000, 2_000, 3_000],
   connections: 64,
+  /**
+   * Unmeasured seconds at each rate before its measurement. When the traffic's shape changes
+   * (from the closed loop, or to another rate) V8 throws away and recompiles code optimised for
+   * the old shape, and for about a second the gateway runs slower: in one probe, 94 deopts and
+   * a p99 of 48 ms in the first 6 s at 2,000/s after a closed loop, none and 5.7 ms in the next
+   * 6 s (load/PROFILE.md, tenth round). The phase measures the steady state.
+   */
+  warmSeconds: 2,
 };
 
 const LOOKUP = "/v1/identity/lookup";
@@ -464,32 +472,39 @@ async function oneRun(
 
     // 1b. The same lookups at equal arrival rates, below saturation; order alternates per rate.
     const equalRates: Record<string, EqualRate> = {};
-    const atRate = (url: string, path: string, headers: Record<string, string>, rate: number) =>
+    const atRate = (
+      url: string,
+      path: string,
+      headers: Record<string, string>,
+      rate: number,
+      phaseSeconds = Math.max(3, Math.round(seconds / 3)),
+    ) =>
       arrivals({
         url,
         path,
         rate,
-        seconds: Math.max(3, Math.round(seconds / 3)),
+        seconds: phaseSeconds,
         connections: EQUAL_RATES.connections,
         headers,
         body: lookupBody,
       });
-    // Both sat idle while the others were measured: warm each again at the lowest rate first,
-    // so that what the first rate shows is not the heap and code caches waking up.
-    for (const warm of [
-      () => atRate(gateway.url, LOOKUP, bearer(tLoad as string), EQUAL_RATES.rates[0] as number),
-      () => atRate(forwarder.url, "/", {}, EQUAL_RATES.rates[0] as number),
-    ]) {
-      await warm();
-    }
+    /** A target warmed at the rate first (EQUAL_RATES.warmSeconds), then measured. */
+    const warmThenMeasure = async (
+      name: "gateway" | "forwarder",
+      serving: Measured,
+      send: (phaseSeconds?: number) => Promise<LoadResult>,
+    ) => {
+      await send(EQUAL_RATES.warmSeconds);
+      return withCpuPerRequest(name, serving, () => send());
+    };
     for (const [i, rate] of EQUAL_RATES.rates.entries()) {
       const onGateway = () =>
-        withCpuPerRequest("gateway", gatewayProcesses, () =>
-          atRate(gateway.url, LOOKUP, bearer(tLoad as string), rate),
+        warmThenMeasure("gateway", gatewayProcesses, (s) =>
+          atRate(gateway.url, LOOKUP, bearer(tLoad as string), rate, s),
         );
       const onForwarder = () =>
-        withCpuPerRequest("forwarder", { tree: forwarder.pid }, () =>
-          atRate(forwarder.url, "/", {}, rate),
+        warmThenMeasure("forwarder", { tree: forwarder.pid }, (s) =>
+          atRate(forwarder.url, "/", {}, rate, s),
         );
       let atGateway: MeasuredLoad;
       let atForwarder: MeasuredLoad;
@@ -852,7 +867,9 @@ function equalRatesText(m: RunResult): string {
 
 The gateway and the bare forwarder each sent the same evenly spaced arrivals (open model,
 \`load/lib/arrivals.ts\`, at most ${EQUAL_RATES.connections} connections), each latency counted from its
-arrival time, each target warmed again first. The floors' closed loop above keeps
+arrival time, each target warmed at the rate for ${EQUAL_RATES.warmSeconds} s first (a change of the
+traffic's shape costs about a second of recompiled code; load/PROFILE.md, tenth round). The floors'
+closed loop above keeps
 ${SETTINGS.connections} requests in flight whatever either side serves, so most of its added p99 is
 queueing behind the gateway's lower throughput; here both carry the same load, and "cores" says how
 near each process was to a full core at it. Not a floor of the issue's: it explains one.
