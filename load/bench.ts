@@ -157,8 +157,13 @@ const LOOKUP = "/v1/identity/lookup";
 const CHECK = "/v1/enrolments/check";
 const VERIFY = "/v1/identity/verify";
 
-/** A load and what it cost the process serving it. */
-type MeasuredLoad = LoadResult & { cores: Record<string, number>; cpuUsPerRequest: number };
+/** A load and what it cost the process serving it, with the unmeasured warm-up before it. */
+type MeasuredLoad = LoadResult & {
+  cores: Record<string, number>;
+  cpuUsPerRequest: number;
+  /** The EQUAL_RATES.warmSeconds at the same rate just before (absent from older reports). */
+  warm?: LoadResult;
+};
 
 /** One rate of EQUAL_RATES: both targets at it, and what the gateway added (ms). */
 interface EqualRate {
@@ -494,8 +499,8 @@ async function oneRun(
       serving: Measured,
       send: (phaseSeconds?: number) => Promise<LoadResult>,
     ) => {
-      await send(EQUAL_RATES.warmSeconds);
-      return withCpuPerRequest(name, serving, () => send());
+      const warm = await send(EQUAL_RATES.warmSeconds);
+      return { ...(await withCpuPerRequest(name, serving, () => send())), warm };
     };
     for (const [i, rate] of EQUAL_RATES.rates.entries()) {
       const onGateway = () =>
@@ -854,6 +859,7 @@ function equalRatesText(m: RunResult): string {
     // Reports made before the phase measured CPU have none.
     r.cpuUsPerRequest ?? "",
     r.cores?.[target === "gateway" ? "gateway" : "forwarder"] ?? "",
+    r.warm?.latencyMs.p99 ?? "",
     added[0] ?? "",
     added[1] ?? "",
   ];
@@ -872,7 +878,8 @@ traffic's shape costs about a second of recompiled code; load/PROFILE.md, tenth 
 closed loop above keeps
 ${SETTINGS.connections} requests in flight whatever either side serves, so most of its added p99 is
 queueing behind the gateway's lower throughput; here both carry the same load, and "cores" says how
-near each process was to a full core at it. Not a floor of the issue's: it explains one.
+near each process was to a full core at it. The p99 of the warm-up seconds just before shows what the
+change to that rate cost. Not a floor of the issue's: it explains one.
 
 ${table(
   [
@@ -886,6 +893,7 @@ ${table(
     "socket errors",
     "CPU µs per request",
     "cores",
+    `p99 ms in the ${EQUAL_RATES.warmSeconds} s before`,
     "added p50 ms",
     "added p99 ms",
   ],
