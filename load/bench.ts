@@ -146,9 +146,9 @@ const EQUAL_RATES = {
   /**
    * Unmeasured seconds at each rate before its measurement. When the traffic's shape changes
    * (from the closed loop, or to another rate) V8 throws away and recompiles code optimised for
-   * the old shape, and for about a second the gateway runs slower: in one probe, 94 deopts and
-   * a p99 of 48 ms in the first 6 s at 2,000/s after a closed loop, none and 5.7 ms in the next
-   * 6 s (load/PROFILE.md, tenth round). The phase measures the steady state.
+   * the old shape, and for about a second the gateway runs slower: in probes, a p99 of 40–64 ms
+   * in the first 6 s at 2,000/s after a closed loop (18 deopts and 356 optimisations in one),
+   * 5.7–18 ms in the next 6 s (load/PROFILE.md, tenth round). The phase measures the steady state.
    */
   warmSeconds: 2,
 };
