@@ -839,6 +839,9 @@ function nodeFlagsText(s: Report["settings"]): string {
   return `${all} (${deployed.join(" ")} as \`npm run start:built\` runs it, and so do the hand-wired lookups and the bare forwarders)`;
 }
 
+/** The headings of {@link loadCells}. */
+const LOAD_HEADINGS = ["2xx/s", "p50 ms", "p90 ms", "p99 ms", "statuses", "socket errors"];
+
 /** A load's cells in a report's table: throughput, latencies, statuses and socket errors. */
 const loadCells = (r: LoadResult) => [
   r.throughput,
@@ -885,12 +888,7 @@ ${table(
   [
     "offered /s",
     "target",
-    "2xx/s",
-    "p50 ms",
-    "p90 ms",
-    "p99 ms",
-    "statuses",
-    "socket errors",
+    ...LOAD_HEADINGS,
     "CPU µs per request",
     "cores",
     `p99 ms in the ${EQUAL_RATES.warmSeconds} s before`,
@@ -984,16 +982,7 @@ ${means.auditAppend} ms.`;
 export function markdown(report: Report): string {
   const { median: m, settings: s, environment: e } = report;
   const row = (name: string, r: LoadResult) => [name, r.connections, ...loadCells(r)];
-  const head = [
-    "target",
-    "connections",
-    "2xx/s",
-    "p50 ms",
-    "p90 ms",
-    "p99 ms",
-    "statuses",
-    "socket errors",
-  ];
+  const head = ["target", "connections", ...LOAD_HEADINGS];
   const cores = (c: Record<string, number>) =>
     Object.entries(c)
       .map(([k, v]) => `${k} ${v}`)
