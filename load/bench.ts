@@ -134,7 +134,7 @@ const SPIKE = {
 
 /**
  * Lookups at the same fixed arrival rates on the gateway and on the bare forwarder (open model,
- * load/lib/arrivals.ts): what the gateway adds to an answer's latency below saturation. The
+ * load/lib/arrivals.ts): what the gateway adds to an answer's latency at a steady rate. The
  * floors' closed loop keeps 64 requests in flight whatever either side can serve, so the added
  * p99 it measures is mostly queueing behind the gateway's lower throughput; this says what a
  * client sending at a steady rate sees.
@@ -475,7 +475,7 @@ async function oneRun(
       }`,
     );
 
-    // 1b. The same lookups at equal arrival rates, below saturation; order alternates per rate.
+    // 1b. The same lookups at equal, steady arrival rates; order alternates per rate.
     const equalRates: Record<string, EqualRate> = {};
     const atRate = (
       url: string,
@@ -878,11 +878,11 @@ The gateway and the bare forwarder each sent the same evenly spaced arrivals (op
 \`load/lib/arrivals.ts\`, at most ${EQUAL_RATES.connections} connections), each latency counted from its
 arrival time, each target warmed at the rate for ${EQUAL_RATES.warmSeconds} s first (a change of the
 traffic's shape costs about a second of recompiled code; load/PROFILE.md, tenth round). The floors'
-closed loop above keeps
-${SETTINGS.connections} requests in flight whatever either side serves, so most of its added p99 is
-queueing behind the gateway's lower throughput; here both carry the same load, and "cores" says how
-near each process was to a full core at it. The p99 of the warm-up seconds just before shows what the
-change to that rate cost. Not a floor of the issue's: it explains one.
+closed loop above keeps ${SETTINGS.connections} requests in flight whatever either side serves, so
+most of its added p99 is queueing behind the gateway's lower throughput; here both carry the same
+load, and "cores" says how near each process was to a full core at it. The p99 of the warm-up
+seconds just before shows what the change to that rate cost. Not a floor of the issue's: it
+explains one.
 
 ${table(
   [
