@@ -54,10 +54,7 @@ export async function buildNodeStores(
   return {
     kind: "redis",
     rateLimits: createRedisRateLimitStore(redis, { prefix }),
-    audit: createRedisAuditStore(redis, {
-      prefix,
-      ...(hooks.onAuditRetry ? { onRetry: hooks.onAuditRetry } : {}),
-    }),
+    audit: createRedisAuditStore(redis, { prefix, onRetry: hooks.onAuditRetry }),
     nikHmac,
     replay: createRedisReplayStore(redis, { prefix }),
     redis,
