@@ -9,6 +9,8 @@ import { exportJWK, generateKeyPair } from "jose";
 import { generateWorld } from "../adapters/world/index.ts";
 import { arrivals } from "./lib/arrivals.ts";
 import {
+  answered,
+  cpuUsPerItem,
   type LoadResult,
   load,
   type Measured,
@@ -416,12 +418,12 @@ async function oneRun(
       send: () => Promise<LoadResult>,
     ) => {
       const { value, cores } = await withCpu(pids({ [name]: serving }), send);
-      const requests = Object.values(value.statuses).reduce((a, b) => a + b, 0);
+      const requests = answered(value);
       return {
         ...value,
         cores,
         requests,
-        cpuUsPerRequest: cpuPerRequest(cores[name], value.seconds, requests),
+        cpuUsPerRequest: cpuUsPerItem(cores[name], value.seconds, requests),
       };
     };
     /** Lookups in the closed loop against one target. */
@@ -720,10 +722,6 @@ async function oneRun(
     for (const floor of handWiredFloors) await floor.stop();
   }
 }
-
-/** CPU microseconds one process (or tree) spent per request: robust to other load on the machine. */
-const cpuPerRequest = (cores: number | undefined, seconds: number, requests: number) =>
-  Math.round(((cores ?? 0) * seconds * 1e6) / Math.max(1, requests));
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 

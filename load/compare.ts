@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateWorld } from "../adapters/world/index.ts";
-import { load, medianOf, quartilesOf, withCpu } from "./lib/measure.ts";
+import { answered, cpuUsPerItem, load, medianOf, quartilesOf, withCpu } from "./lib/measure.ts";
 import {
   BUILT_ENTRY,
   buildGateway,
@@ -171,7 +171,7 @@ try {
         body,
       }),
     );
-    const count = Object.values(value.statuses).reduce((a, b) => a + b, 0);
+    const count = answered(value);
     const ok = Object.entries(value.statuses)
       .filter(([status]) => status.startsWith("2"))
       .reduce((a, [, n]) => a + n, 0);
@@ -179,7 +179,7 @@ try {
       throughput: value.throughput,
       p50: value.latencyMs.p50,
       p99: value.latencyMs.p99,
-      cpuUsPerRequest: Math.round(((cores.gateway ?? 0) * value.seconds * 1e6) / count),
+      cpuUsPerRequest: cpuUsPerItem(cores.gateway, value.seconds, count),
       non2xx: count - ok,
     };
   };
@@ -194,7 +194,7 @@ try {
       throughput: value.niksPerSecond,
       p50: Math.round(value.seconds * 1000),
       p99: value.firstLineMs,
-      cpuUsPerRequest: Math.round(((cores.gateway ?? 0) * value.seconds * 1e6) / value.niks),
+      cpuUsPerRequest: cpuUsPerItem(cores.gateway, value.seconds, value.niks),
       non2xx: value.errorLines,
     };
   };

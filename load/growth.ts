@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { generateWorld } from "../adapters/world/index.ts";
 import {
+  answered,
   cpuSeconds,
   type LoadResult,
   load,
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
         await lookup(2);
         const cpuBefore = cpuSeconds(gatewayProcesses);
         const measured = await lookup(SETTINGS.lookupSeconds);
-        const requests = Object.values(measured.statuses).reduce((a, b) => a + b, 0);
+        const requests = answered(measured);
         const gatewayCpuUsPerRequest = Math.round(
           ((cpuSeconds(gatewayProcesses) - cpuBefore) * 1e6) / Math.max(1, requests),
         );

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateWorld } from "../adapters/world/index.ts";
-import { cpuSeconds, type LoadResult, load, percentiles } from "./lib/measure.ts";
+import { answered, cpuSeconds, type LoadResult, load, percentiles } from "./lib/measure.ts";
 import {
   DEPLOYED_NODE_FLAGS,
   ROOT,
@@ -222,7 +222,7 @@ async function main(): Promise<void> {
       const skipMs = Math.round(performance.now() - spawnedAt);
       const gatewayCpuBefore = cpuSeconds(gateway.pid);
       const result = await run(seconds);
-      const requests = Object.values(result.statuses).reduce((a, b) => a + b, 0);
+      const requests = answered(result);
       const cpuUsPerRequest = Math.round(
         ((cpuSeconds(gateway.pid) - gatewayCpuBefore) * 1e6) / Math.max(1, requests),
       );

@@ -285,6 +285,17 @@ export function quartilesOf(values: readonly number[]): [number, number] {
   return [medianOf(lower.length > 0 ? lower : sorted), medianOf(upper.length > 0 ? upper : sorted)];
 }
 
+/** How many answers a load got, whatever their status (socket errors are not answers). */
+export const answered = (result: Pick<LoadResult, "statuses">) =>
+  Object.values(result.statuses).reduce((a, b) => a + b, 0);
+
+/**
+ * CPU microseconds a process (or tree) spent per request, or per NIK, from the cores it kept busy
+ * over `seconds` ({@link withCpu}): robust to other load on the machine.
+ */
+export const cpuUsPerItem = (cores: number | undefined, seconds: number, items: number) =>
+  Math.round(((cores ?? 0) * seconds * 1e6) / Math.max(1, items));
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

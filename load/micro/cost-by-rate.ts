@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { exportJWK, generateKeyPair } from "jose";
 import { generateWorld } from "../../adapters/world/index.ts";
 import { arrivals } from "../lib/arrivals.ts";
-import { type LoadResult, load, withCpu } from "../lib/measure.ts";
+import { answered, cpuUsPerItem, type LoadResult, load, withCpu } from "../lib/measure.ts";
 import {
   buildGateway,
   buildHandWired,
@@ -113,8 +113,7 @@ try {
   /** CPU microseconds per request of the target's process over one load. */
   const costOf = async (pid: number, send: () => Promise<LoadResult>) => {
     const { value, cores } = await withCpu({ target: pid }, send);
-    const requests = Object.values(value.statuses).reduce((a, b) => a + b, 0);
-    return { cpuUs: Math.round(((cores.target ?? 0) * value.seconds * 1e6) / requests), value };
+    return { cpuUs: cpuUsPerItem(cores.target, value.seconds, answered(value)), value };
   };
   for (const { url, path } of targets) await load({ ...common, url, path, seconds: 2 });
 
